@@ -1,0 +1,697 @@
+/*
+ * NDJSON connections.
+ *
+ * Each connection is a small state machine (STYLE.md, habit 3).  Requests
+ * are answered strictly in the order they arrived: a request that fails
+ * validation is answered at once only if nothing before it is still waiting
+ * for the database; otherwise its answer waits its turn in the FIFO.
+ * Reading stops while max_pending requests are unanswered, so a sender that
+ * outpaces the database is slowed down, not buffered without bound.
+ *
+ * A connection that goes away while its requests are in the writer is only
+ * marked closed; the requests keep a reference to it and the last one to be
+ * answered frees it (STYLE.md, habits 6 and 8).
+ */
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+
+#include "db_writer.h"
+#include "event.h"
+#include "listener.h"
+#include "log.h"
+
+enum conn_state {
+	CONN_AUTH,		/* TCP: waiting for the {"auth":...} line */
+	CONN_READING,		/* taking requests */
+	CONN_PAUSED,		/* too many unanswered requests: not reading */
+	CONN_DRAINING,		/* no more requests: answering what is left */
+	CONN_CLOSED		/* socket gone; waiting for the writer's answers */
+};
+
+static const char *const conn_state_names[] = { "auth", "reading", "paused",
+    "draining", "closed" };
+
+struct conn;
+
+struct req {
+	TAILQ_ENTRY(req) entry;		/* in the connection's FIFO or the free list */
+	struct conn	*conn;		/* whose request this is */
+	struct wjob	 job;		/* its place in the writer */
+	unsigned long	 line;		/* its line number on the connection */
+	int		 answered;	/* answer holds the reply */
+	size_t		 alen;		/* length of answer */
+	char		 answer[640];	/* the reply line, without its newline */
+};
+TAILQ_HEAD(req_list, req);
+
+struct conn {
+	TAILQ_ENTRY(conn) entry;	/* in the list of connections */
+	uint64_t	 id;		/* for the log */
+	enum conn_state	 state;		/* see above */
+	struct bufferevent *bev;	/* the socket; NULL once closed */
+	int		 is_tcp;	/* needs auth; no peer uid */
+	char		 source[64];	/* token name, or "local" */
+	char		 by[16];	/* the peer's uid, Unix socket only */
+	struct req_list	 reqs;		/* unanswered and not yet written, in order */
+	size_t		 npending;	/* entries of reqs */
+	unsigned long	 lineno;	/* lines read */
+	int		 skipping;	/* discarding the rest of an oversize line */
+	int		 close_after;	/* close once this answer is written */
+	int		 eof;		/* the peer has finished sending */
+};
+TAILQ_HEAD(conn_list, conn);
+
+static struct {
+	struct event_base *base;	/* the daemon's loop */
+	struct sochi_config *cf;	/* the running config */
+	struct evconnlistener *unix_l;	/* the Unix socket listener */
+	struct evconnlistener *tcp_l;	/* the TCP listener */
+	char		*unix_path;	/* the socket's path, unlinked at exit */
+	struct conn_list conns;		/* every connection not yet freed */
+	size_t		 nconns;	/* open connections */
+	struct req_list	 free_reqs;	/* recycled requests */
+	size_t		 nfree;		/* length of free_reqs */
+	uint64_t	 next_id;	/* the next connection id */
+	int		 draining;	/* shutting down */
+} l;
+
+static void	conn_read_cb(struct bufferevent *, void *);
+static void	conn_write_cb(struct bufferevent *, void *);
+static void	conn_event_cb(struct bufferevent *, short, void *);
+static void	conn_process(struct conn *);
+
+static void
+conn_set_state(struct conn *c, enum conn_state s)
+{
+	if (c->state == s)
+		return;
+	/* Nothing leaves CLOSED. */
+	if (c->state == CONN_CLOSED)
+		fatalx("conn %llu: %s -> %s", (unsigned long long)c->id,
+		    conn_state_names[c->state], conn_state_names[s]);
+	log_debug("conn %llu: %s -> %s", (unsigned long long)c->id,
+	    conn_state_names[c->state], conn_state_names[s]);
+	c->state = s;
+}
+
+static struct req *
+req_get(struct conn *c)
+{
+	struct req *r;
+
+	if ((r = TAILQ_FIRST(&l.free_reqs)) != NULL) {
+		TAILQ_REMOVE(&l.free_reqs, r, entry);
+		l.nfree--;
+	} else if ((r = malloc(sizeof(*r))) == NULL)
+		return NULL;
+	r->conn = c;
+	r->line = c->lineno;
+	r->answered = 0;
+	r->alen = 0;
+	TAILQ_INSERT_TAIL(&c->reqs, r, entry);
+	c->npending++;
+	return r;
+}
+
+static void
+req_put(struct req *r)
+{
+	if (l.nfree < 4096) {
+		TAILQ_INSERT_HEAD(&l.free_reqs, r, entry);
+		l.nfree++;
+	} else
+		free(r);
+}
+
+static void
+conn_free(struct conn *c)
+{
+	struct req *r;
+
+	while ((r = TAILQ_FIRST(&c->reqs)) != NULL) {
+		TAILQ_REMOVE(&c->reqs, r, entry);
+		req_put(r);
+	}
+	TAILQ_REMOVE(&l.conns, c, entry);
+	free(c);
+}
+
+/* Closes the socket; the struct lives on until the writer is done with it. */
+static void
+conn_close(struct conn *c)
+{
+	struct req *r, *next;
+	int waiting = 0;
+
+	if (c->state == CONN_CLOSED)
+		return;
+	conn_set_state(c, CONN_CLOSED);
+	if (c->bev != NULL) {
+		bufferevent_free(c->bev);
+		c->bev = NULL;
+	}
+	l.nconns--;
+	/* Answers already made have nowhere to go; drop them. */
+	for (r = TAILQ_FIRST(&c->reqs); r != NULL; r = next) {
+		next = TAILQ_NEXT(r, entry);
+		if (r->answered) {
+			TAILQ_REMOVE(&c->reqs, r, entry);
+			c->npending--;
+			req_put(r);
+		} else
+			waiting = 1;
+	}
+	if (!waiting)
+		conn_free(c);
+}
+
+/* Writes the answers at the head of the FIFO that are ready. */
+static void
+conn_flush(struct conn *c)
+{
+	struct evbuffer *out;
+	struct req *r;
+
+	if (c->state == CONN_CLOSED)
+		return;
+	out = bufferevent_get_output(c->bev);
+	while ((r = TAILQ_FIRST(&c->reqs)) != NULL && r->answered) {
+		evbuffer_add(out, r->answer, r->alen);
+		evbuffer_add(out, "\n", 1);
+		TAILQ_REMOVE(&c->reqs, r, entry);
+		c->npending--;
+		req_put(r);
+	}
+}
+
+/* A connection with nothing left to say closes once its output is written. */
+static void
+conn_maybe_finish(struct conn *c)
+{
+	if (c->state == CONN_CLOSED)
+		return;
+	if ((c->state == CONN_DRAINING || c->close_after) && c->npending == 0 &&
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_close(c);
+}
+
+static void
+req_answer(struct req *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+req_answer(struct req *r, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(r->answer, sizeof(r->answer), fmt, ap);
+	va_end(ap);
+	r->alen = n < 0 ? 0 : (size_t)n >= sizeof(r->answer) ?
+	    sizeof(r->answer) - 1 : (size_t)n;
+	r->answered = 1;
+}
+
+/* Answers r with an error: {"ok":false,"error":"...","line":N}. */
+static void
+req_refuse(struct req *r, const char *err)
+{
+	struct sbuf b = SBUF_INIT;
+
+	if (sbuf_adds(&b, "{\"ok\":false,\"error\":") == 0 &&
+	    sbuf_add_json_string(&b, err, strlen(err)) == 0 &&
+	    sbuf_printf(&b, ",\"line\":%lu}", r->line) == 0 &&
+	    b.len < sizeof(r->answer)) {
+		memcpy(r->answer, b.data, b.len + 1);
+		r->alen = b.len;
+		r->answered = 1;
+	} else
+		req_answer(r, "{\"ok\":false,\"error\":\"error message too long\","
+		    "\"line\":%lu}", r->line);
+	sbuf_free(&b);
+}
+
+static void
+req_done(struct wjob *job, const struct wresult *res)
+{
+	struct req *r = job->arg;
+	struct conn *c = r->conn;
+	struct sbuf b = SBUF_INIT;
+
+	if (res->err != NULL)
+		req_refuse(r, res->err);
+	else if (res->code != NULL) {
+		sbuf_printf(&b, "{\"ok\":true,\"id\":%lld,\"incident\":",
+		    (long long)res->id);
+		sbuf_add_json_string(&b, res->code, strlen(res->code));
+		sbuf_addc(&b, '}');
+		req_answer(r, "%s", b.data != NULL ? b.data : "");
+		sbuf_free(&b);
+	} else
+		req_answer(r, "{\"ok\":true,\"id\":%lld}", (long long)res->id);
+
+	if (c->state == CONN_CLOSED) {
+		TAILQ_REMOVE(&c->reqs, r, entry);
+		c->npending--;
+		req_put(r);
+		if (c->npending == 0)
+			conn_free(c);
+		return;
+	}
+	conn_flush(c);
+	if (c->state == CONN_PAUSED &&
+	    c->npending < (size_t)l.cf->max_pending / 2 + 1) {
+		conn_set_state(c, CONN_READING);
+		if (!c->eof)
+			bufferevent_enable(c->bev, EV_READ);
+		conn_process(c);
+		if (c->state == CONN_CLOSED)
+			return;
+	}
+	conn_maybe_finish(c);
+}
+
+static void
+handle_auth(struct conn *c, struct req *r, const char *line, size_t len)
+{
+	json_error_t jerr;
+	json_t *o, *tok;
+	const char *name = NULL;
+
+	o = json_loadb(line, len, 0, &jerr);
+	tok = json_object_get(o, "auth");
+	if (o == NULL || !json_is_object(o) || json_object_size(o) != 1 ||
+	    !json_is_string(tok))
+		req_refuse(r, "auth: the first line on TCP must be "
+		    "{\"auth\":\"<token>\"}");
+	else if ((name = config_token_name(l.cf, json_string_value(tok),
+	    json_string_length(tok))) == NULL)
+		req_refuse(r, "auth: unknown token");
+	if (name == NULL) {
+		log_warnx("conn %llu: authentication failed",
+		    (unsigned long long)c->id);
+		c->close_after = 1;
+		bufferevent_disable(c->bev, EV_READ);
+		conn_set_state(c, CONN_DRAINING);
+	} else {
+		snprintf(c->source, sizeof(c->source), "%s", name);
+		req_answer(r, "{\"ok\":true,\"source\":\"%s\"}", c->source);
+		log_debug("conn %llu: authenticated as %s",
+		    (unsigned long long)c->id, c->source);
+		conn_set_state(c, CONN_READING);
+	}
+	json_decref(o);
+}
+
+static void
+handle_line(struct conn *c, const char *line, size_t len)
+{
+	struct event_rules rules = { (const char *const *)l.cf->phase_ids };
+	struct sochi_event ev;
+	struct req *r;
+	char err[512];
+
+	c->lineno++;
+	if ((r = req_get(c)) == NULL) {
+		log_warnx("conn %llu: out of memory", (unsigned long long)c->id);
+		conn_close(c);
+		return;
+	}
+	if (c->state == CONN_AUTH) {
+		handle_auth(c, r, line, len);
+		return;
+	}
+	if (event_decode(line, len, &rules, &ev, err, sizeof(err)) == -1) {
+		req_refuse(r, err);
+		return;
+	}
+	r->job.done = req_done;
+	r->job.arg = r;
+	if (db_writer_submit(&r->job, &ev, c->source,
+	    c->is_tcp ? NULL : c->by) == -1)
+		req_refuse(r, "out of memory; not stored");
+	event_clear(&ev);
+}
+
+/* Takes complete lines from the input while the connection may. */
+static void
+conn_process(struct conn *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	struct evbuffer_ptr eol;
+	size_t max = (size_t)l.cf->max_line_bytes, n;
+	char *line;
+
+	while (c->state == CONN_READING || c->state == CONN_AUTH) {
+		if (c->npending >= (size_t)l.cf->max_pending) {
+			conn_set_state(c, CONN_PAUSED);
+			bufferevent_disable(c->bev, EV_READ);
+			break;
+		}
+		eol = evbuffer_search_eol(in, NULL, &n, EVBUFFER_EOL_LF);
+		if (eol.pos == -1) {
+			/* No newline yet: a line longer than the limit is refused now. */
+			if (evbuffer_get_length(in) > max) {
+				evbuffer_drain(in, evbuffer_get_length(in));
+				if (!c->skipping) {
+					struct req *r;
+
+					c->lineno++;
+					if ((r = req_get(c)) != NULL) {
+						char msg[96];
+
+						snprintf(msg, sizeof(msg), "line "
+						    "longer than %zu bytes", max);
+						req_refuse(r, msg);
+					}
+					c->skipping = 1;
+				}
+			}
+			break;
+		}
+		if (c->skipping) {
+			evbuffer_drain(in, (size_t)eol.pos + n);
+			c->skipping = 0;
+			continue;
+		}
+		if ((size_t)eol.pos > max) {
+			struct req *r;
+			char msg[96];
+
+			evbuffer_drain(in, (size_t)eol.pos + n);
+			c->lineno++;
+			if ((r = req_get(c)) != NULL) {
+				snprintf(msg, sizeof(msg), "line longer than %zu "
+				    "bytes", max);
+				req_refuse(r, msg);
+			}
+			continue;
+		}
+		line = (char *)evbuffer_pullup(in, eol.pos + (ev_ssize_t)n);
+		n += (size_t)eol.pos;
+		{
+			size_t len = (size_t)eol.pos;
+
+			if (len > 0 && line[len - 1] == '\r')
+				len--;
+			if (len > 0)
+				handle_line(c, line, len);
+		}
+		evbuffer_drain(in, n);
+		if (c->state == CONN_CLOSED)
+			return;
+	}
+	if (c->eof && (c->state == CONN_READING || c->state == CONN_AUTH) &&
+	    evbuffer_get_length(in) == 0)
+		conn_set_state(c, CONN_DRAINING);
+	conn_flush(c);
+}
+
+static void
+conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	conn_process(c);
+	if (c->state != CONN_CLOSED)
+		conn_maybe_finish(c);
+}
+
+static void
+conn_write_cb(struct bufferevent *bev, void *arg)
+{
+	conn_maybe_finish(arg);
+}
+
+static void
+conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+	struct evbuffer *in;
+
+	if (what & BEV_EVENT_EOF) {
+		/*
+		 * The peer has said all it will (it may still read): answer
+		 * every line, the last one even without its newline.
+		 */
+		in = bufferevent_get_input(bev);
+		c->eof = 1;
+		if (c->skipping) {
+			evbuffer_drain(in, evbuffer_get_length(in));
+			c->skipping = 0;
+		} else if (evbuffer_get_length(in) > 0)
+			evbuffer_add(in, "\n", 1);
+		conn_process(c);
+		if (c->state != CONN_CLOSED)
+			conn_maybe_finish(c);
+		return;
+	}
+	if (what & (BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) {
+		log_debug("conn %llu: %s", (unsigned long long)c->id,
+		    what & BEV_EVENT_TIMEOUT ? "timed out" :
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+		conn_close(c);
+	}
+}
+
+static void
+accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct bufferevent *bev;
+	struct conn *c;
+	int is_tcp = arg != NULL;
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+
+	if (l.draining || l.nconns >= (size_t)l.cf->max_clients) {
+		static const char busy[] = "{\"ok\":false,\"error\":\"too many "
+		    "connections; try again later\"}\n";
+
+		(void)!write(fd, busy, sizeof(busy) - 1);
+		evutil_closesocket(fd);
+		log_warnx("refused a connection: %zu open (max_clients)",
+		    l.nconns);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		evutil_closesocket(fd);
+		return;
+	}
+	bev = bufferevent_socket_new(l.base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		free(c);
+		evutil_closesocket(fd);
+		return;
+	}
+	c->id = ++l.next_id;
+	c->bev = bev;
+	c->is_tcp = is_tcp;
+	TAILQ_INIT(&c->reqs);
+	if (is_tcp) {
+		c->state = CONN_AUTH;
+	} else {
+		c->state = CONN_READING;
+		snprintf(c->source, sizeof(c->source), "local");
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0)
+			snprintf(c->by, sizeof(c->by), "%u", (unsigned)cred.uid);
+		else
+			log_warn("conn %llu: SO_PEERCRED",
+			    (unsigned long long)c->id);
+	}
+	TAILQ_INSERT_TAIL(&l.conns, c, entry);
+	l.nconns++;
+	log_debug("conn %llu: accepted on %s%s%s", (unsigned long long)c->id,
+	    is_tcp ? "tcp" : "unix", is_tcp ? "" : ", uid ", c->by);
+	bufferevent_setcb(bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
+	bufferevent_enable(bev, EV_READ);
+}
+
+static void
+accept_error_cb(struct evconnlistener *lis, void *arg)
+{
+	log_warn("accept");
+}
+
+static int
+listen_unix(struct sochi_config *cf)
+{
+	struct sockaddr_un sun;
+	struct group *gr;
+	int fd, probe;
+
+	if (strlen(cf->socket) >= sizeof(sun.sun_path)) {
+		log_warnx("socket path too long: %s", cf->socket);
+		return -1;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, cf->socket);
+
+	/* A socket file left by a crash is removed; a live one is not stolen. */
+	if ((probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) != -1) {
+		if (connect(probe, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+			close(probe);
+			log_warnx("%s: another sochid is listening there",
+			    cf->socket);
+			return -1;
+		}
+		close(probe);
+	}
+	if (unlink(cf->socket) == -1 && errno != ENOENT) {
+		log_warn("unlink %s", cf->socket);
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1) {
+		log_warn("socket");
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		log_warn("bind %s", cf->socket);
+		close(fd);
+		return -1;
+	}
+	if (chmod(cf->socket, cf->socket_mode) == -1) {
+		log_warn("chmod %s", cf->socket);
+		close(fd);
+		return -1;
+	}
+	if (*cf->socket_group != '\0') {
+		if ((gr = getgrnam(cf->socket_group)) == NULL) {
+			log_warnx("socket_group: no group %s", cf->socket_group);
+			close(fd);
+			return -1;
+		}
+		if (chown(cf->socket, (uid_t)-1, gr->gr_gid) == -1) {
+			log_warn("chown %s", cf->socket);
+			close(fd);
+			return -1;
+		}
+	}
+	l.unix_l = evconnlistener_new(l.base, accept_cb, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128, fd);
+	if (l.unix_l == NULL) {
+		log_warn("listen %s", cf->socket);
+		close(fd);
+		return -1;
+	}
+	evconnlistener_set_error_cb(l.unix_l, accept_error_cb);
+	l.unix_path = strdup(cf->socket);
+	log_info("listening on %s", cf->socket);
+	return 0;
+}
+
+static int
+listen_tcp(struct sochi_config *cf)
+{
+	struct evutil_addrinfo hints, *ai = NULL;
+	char host[256], port[8];
+	int p, rv;
+
+	if (config_split_listen(cf->listen_tcp, host, sizeof(host), &p,
+	    SOCHI_DEFAULT_TCP_PORT) == -1)
+		return -1;
+	snprintf(port, sizeof(port), "%d", p);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = EVUTIL_AI_PASSIVE | EVUTIL_AI_NUMERICSERV;
+	if ((rv = evutil_getaddrinfo(host, port, &hints, &ai)) != 0) {
+		log_warnx("listen_tcp %s: %s", cf->listen_tcp,
+		    evutil_gai_strerror(rv));
+		return -1;
+	}
+	l.tcp_l = evconnlistener_new_bind(l.base, accept_cb, l.base,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_REUSEABLE,
+	    128, ai->ai_addr, (int)ai->ai_addrlen);
+	evutil_freeaddrinfo(ai);
+	if (l.tcp_l == NULL) {
+		log_warn("listen_tcp %s:%s", host, port);
+		return -1;
+	}
+	evconnlistener_set_error_cb(l.tcp_l, accept_error_cb);
+	log_info("listening for NDJSON on tcp %s:%s", host, port);
+	return 0;
+}
+
+int
+listener_init(struct event_base *base, struct sochi_config *cf)
+{
+	memset(&l, 0, sizeof(l));
+	l.base = base;
+	l.cf = cf;
+	TAILQ_INIT(&l.conns);
+	TAILQ_INIT(&l.free_reqs);
+	if (*cf->socket != '\0' && listen_unix(cf) == -1)
+		return -1;
+	if (*cf->listen_tcp != '\0' && listen_tcp(cf) == -1)
+		return -1;
+	return 0;
+}
+
+void
+listener_drain(void)
+{
+	struct conn *c, *next;
+
+	l.draining = 1;
+	if (l.unix_l != NULL) {
+		evconnlistener_free(l.unix_l);
+		l.unix_l = NULL;
+	}
+	if (l.tcp_l != NULL) {
+		evconnlistener_free(l.tcp_l);
+		l.tcp_l = NULL;
+	}
+	for (c = TAILQ_FIRST(&l.conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->state == CONN_CLOSED)
+			continue;
+		bufferevent_disable(c->bev, EV_READ);
+		conn_set_state(c, CONN_DRAINING);
+		conn_maybe_finish(c);
+	}
+}
+
+size_t
+listener_count(void)
+{
+	return l.nconns;
+}
+
+void
+listener_free(void)
+{
+	struct req *r;
+
+	if (l.unix_l != NULL)
+		evconnlistener_free(l.unix_l);
+	if (l.tcp_l != NULL)
+		evconnlistener_free(l.tcp_l);
+	if (l.unix_path != NULL) {
+		unlink(l.unix_path);
+		free(l.unix_path);
+	}
+	while ((r = TAILQ_FIRST(&l.free_reqs)) != NULL) {
+		TAILQ_REMOVE(&l.free_reqs, r, entry);
+		free(r);
+	}
+	memset(&l, 0, sizeof(l));
+}

@@ -1,0 +1,293 @@
+/*
+ * sochid: takes events from monitoring systems and engineers and stores them
+ * in PostgreSQL, answering each sender only after its event is committed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "conffile.h"
+#include "config.h"
+#include "db_writer.h"
+#include "http_api.h"
+#include "listener.h"
+#include "log.h"
+#include "migrate.h"
+#include "pgsync.h"
+#include "sdnotify.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0"
+#endif
+
+static struct {
+	struct event_base *base;	/* the loop */
+	struct sochi_config cf;		/* the running config */
+	const char	*conf_path;	/* where it came from */
+	struct event	*ev_term;	/* SIGTERM */
+	struct event	*ev_int;	/* SIGINT */
+	struct event	*ev_hup;	/* SIGHUP */
+	struct event	*ev_drain;	/* checks whether draining is done */
+	struct timespec	 drain_deadline; /* give up waiting then */
+	int		 stopping;	/* SIGTERM or SIGINT seen */
+} d;
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"usage: sochid [-dnV] [-f file] [--print-config] [--migrate]\n"
+"  -f, --config FILE  read FILE (default: $SOCHI_CONFIG, else "
+SOCHI_DEFAULT_CONFIG ")\n"
+"  -n, --check        check the configuration and exit\n"
+"      --print-config print the effective configuration, secrets masked\n"
+"      --migrate      apply the missing database migrations and exit\n"
+"  -d, --debug        log debug messages\n"
+"  -V, --version      print the version and exit\n"
+"  -h, --help         print this help and exit\n");
+}
+
+static int
+drained(void)
+{
+	struct db_writer_stats st;
+
+	db_writer_stats(&st);
+	return st.pending == 0 && listener_count() == 0 &&
+	    http_api_pending() == 0;
+}
+
+static void
+drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (drained()) {
+		log_info("all events answered; exiting");
+		event_base_loopexit(d.base, NULL);
+	} else if (now.tv_sec >= d.drain_deadline.tv_sec) {
+		log_warnx("gave up waiting for the database; exiting with "
+		    "unanswered requests");
+		event_base_loopexit(d.base, NULL);
+	}
+}
+
+static void
+stop_cb(evutil_socket_t sig, short what, void *arg)
+{
+	if (d.stopping) {
+		log_info("signal %d again: exiting now", (int)sig);
+		event_base_loopexit(d.base, NULL);
+		return;
+	}
+	d.stopping = 1;
+	log_info("signal %d: no longer accepting; answering what is in flight",
+	    (int)sig);
+	sdnotify("STOPPING=1");
+	listener_drain();
+	http_api_drain();
+	clock_gettime(CLOCK_MONOTONIC, &d.drain_deadline);
+	d.drain_deadline.tv_sec += d.cf.write_timeout + 5;
+	d.ev_drain = event_new(d.base, -1, EV_PERSIST, drain_cb, NULL);
+	event_add(d.ev_drain, &(struct timeval){ 0, 20000 });
+	drain_cb(-1, 0, NULL);
+}
+
+/* SIGHUP: tokens and the log level are reloaded; the rest needs a restart. */
+static void
+hup_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct sochi_config ncf;
+	struct config_map tmp;
+	char err[1024];
+
+	sdnotify("RELOADING=1");
+	config_init(&ncf);
+	if (conffile_load(&ncf, d.conf_path, 1, err, sizeof(err)) == -1) {
+		log_warnx("reload failed, keeping the running configuration: %s",
+		    err);
+		config_free(&ncf);
+		sdnotify("READY=1");
+		return;
+	}
+	tmp = d.cf.tokens;
+	d.cf.tokens = ncf.tokens;
+	ncf.tokens = tmp;
+	d.cf.log_level = ncf.log_level;
+	log_setlevel(ncf.log_level);
+	if (strcmp(ncf.database, d.cf.database) != 0 ||
+	    strcmp(ncf.socket, d.cf.socket) != 0 ||
+	    strcmp(ncf.listen_tcp, d.cf.listen_tcp) != 0 ||
+	    strcmp(ncf.listen_http, d.cf.listen_http) != 0 ||
+	    strcmp(ncf.timezone, d.cf.timezone) != 0)
+		log_warnx("reload: only [tokens] and log_level take effect "
+		    "without a restart");
+	log_info("reloaded %s: %zu tokens, log level %s", d.conf_path,
+	    d.cf.tokens.n, log_level_name(d.cf.log_level));
+	config_free(&ncf);
+	sdnotify("READY=1");
+}
+
+static int
+check_schema(void)
+{
+	char err[1024];
+	PGconn *conn;
+	int cur, want = migrate_latest();
+
+	if ((conn = pgsync_connect(d.cf.database, 10, err, sizeof(err))) ==
+	    NULL) {
+		log_warnx("cannot connect to the database: %s", err);
+		return -1;
+	}
+	cur = migrate_current(conn, err, sizeof(err));
+	PQfinish(conn);
+	if (cur == -1) {
+		log_warnx("cannot read the schema version: %s", err);
+		return -1;
+	}
+	if (cur < want) {
+		log_warnx("the database schema is at version %d and this sochid "
+		    "needs version %d: run `sochid --migrate` first", cur, want);
+		return -1;
+	}
+	if (cur > want)
+		log_warnx("the database schema (version %d) is newer than this "
+		    "sochid (version %d)", cur, want);
+	return 0;
+}
+
+static int
+do_migrate(void)
+{
+	char err[2048];
+	PGconn *conn;
+	int before, after;
+
+	if ((conn = pgsync_connect(d.cf.database, 10, err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "sochid: cannot connect to the database: %s\n",
+		    err);
+		return 1;
+	}
+	if ((before = migrate_current(conn, err, sizeof(err))) == -1 ||
+	    migrate_apply(conn, 1, err, sizeof(err)) == -1 ||
+	    (after = migrate_current(conn, err, sizeof(err))) == -1) {
+		fprintf(stderr, "sochid: migration failed: %s\n", err);
+		PQfinish(conn);
+		return 1;
+	}
+	PQfinish(conn);
+	if (before == after)
+		printf("schema is at version %d; nothing to do\n", after);
+	else
+		printf("schema migrated from version %d to %d\n", before, after);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum { OPT_PRINT = 256, OPT_MIGRATE };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'f' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "print-config", no_argument, NULL, OPT_PRINT },
+		{ "migrate", no_argument, NULL, OPT_MIGRATE },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *file = NULL;
+	int ch, check = 0, print = 0, migrate = 0, debug = 0;
+	char err[1024];
+	struct sbuf out = SBUF_INIT;
+
+	while ((ch = getopt_long(argc, argv, "f:ndVh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': file = optarg; break;
+		case 'n': check = 1; break;
+		case OPT_PRINT: print = 1; break;
+		case OPT_MIGRATE: migrate = 1; break;
+		case 'd': debug = 1; break;
+		case 'V':
+			printf("sochid %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "sochid: unexpected argument: %s\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+
+	d.conf_path = conffile_path(file);
+	config_init(&d.cf);
+	if (conffile_load(&d.cf, d.conf_path, 1, err, sizeof(err)) == -1) {
+		fprintf(stderr, "sochid: %s\n", err);
+		return 1;
+	}
+	if (check) {
+		printf("%s: configuration OK\n", d.conf_path);
+		return 0;
+	}
+	if (print) {
+		config_print(&d.cf, &out);
+		fputs(out.data != NULL ? out.data : "", stdout);
+		sbuf_free(&out);
+		return 0;
+	}
+	if (debug)
+		d.cf.log_level = LOG_LEVEL_DEBUG;
+	log_init("sochid", d.cf.log_level);
+	if (migrate)
+		return do_migrate();
+	if (check_schema() == -1)
+		return 1;
+
+	signal(SIGPIPE, SIG_IGN);
+	if ((d.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	if (db_writer_init(d.base, &d.cf) == -1)
+		fatalx("cannot start the database writer");
+	if (listener_init(d.base, &d.cf) == -1 ||
+	    http_api_init(d.base, &d.cf) == -1)
+		fatalx("cannot listen; see the messages above");
+	d.ev_term = evsignal_new(d.base, SIGTERM, stop_cb, NULL);
+	d.ev_int = evsignal_new(d.base, SIGINT, stop_cb, NULL);
+	d.ev_hup = evsignal_new(d.base, SIGHUP, hup_cb, NULL);
+	event_add(d.ev_term, NULL);
+	event_add(d.ev_int, NULL);
+	event_add(d.ev_hup, NULL);
+
+	log_info("sochid %s ready (pid %ld)", PACKAGE_VERSION, (long)getpid());
+	sdnotify("READY=1\nSTATUS=accepting events");
+	event_base_dispatch(d.base);
+
+	listener_free();
+	http_api_free();
+	db_writer_free();
+	if (d.ev_drain != NULL)
+		event_free(d.ev_drain);
+	event_free(d.ev_term);
+	event_free(d.ev_int);
+	event_free(d.ev_hup);
+	event_base_free(d.base);
+	config_free(&d.cf);
+	return 0;
+}

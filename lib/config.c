@@ -1,0 +1,502 @@
+/*
+ * Configuration.  Each key is one row of keys[] below: its section, name,
+ * type, default and whether SIGHUP reloads it.  Defaults are applied by
+ * parsing their text through the same setters, so a default can never be a
+ * value the file would refuse.
+ */
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "config.h"
+
+
+enum ctype {
+	CT_STRING,		/* any text */
+	CT_PATH,		/* empty or an absolute path */
+	CT_INT,			/* a decimal integer within [min, max] */
+	CT_MODE,		/* an octal file mode */
+	CT_LISTEN,		/* empty, host, host:port or [v6]:port */
+	CT_LEVEL,		/* error|warn|info|debug */
+	CT_ZONE			/* a zone name such as Asia/Tokyo */
+};
+
+struct ckey {
+	const char	*section;	/* [section] it belongs to */
+	const char	*name;		/* key within it */
+	enum ctype	 type;		/* how its value is read */
+	size_t		 offset;	/* where it lands in struct sochi_config */
+	const char	*def;		/* default, as it would be written */
+	long		 min, max;	/* CT_INT bounds */
+	int		 reloadable;	/* SIGHUP applies it */
+};
+
+#define OFF(f)	offsetof(struct sochi_config, f)
+
+static const struct ckey keys[] = {
+	{ "sochid", "database", CT_STRING, OFF(database), "", 0, 0, 0 },
+	{ "sochid", "socket", CT_PATH, OFF(socket), "/run/sochi/sochid.sock",
+	    0, 0, 0 },
+	{ "sochid", "socket_mode", CT_MODE, OFF(socket_mode), "0660", 0, 0, 0 },
+	{ "sochid", "socket_group", CT_STRING, OFF(socket_group), "", 0, 0, 0 },
+	{ "sochid", "listen_tcp", CT_LISTEN, OFF(listen_tcp), "127.0.0.1", 0, 0,
+	    0 },
+	{ "sochid", "listen_http", CT_LISTEN, OFF(listen_http), "127.0.0.1", 0,
+	    0, 0 },
+	{ "sochid", "state_dir", CT_PATH, OFF(state_dir), "/var/lib/sochi", 0,
+	    0, 0 },
+	{ "sochid", "timezone", CT_ZONE, OFF(timezone), "Asia/Tokyo", 0, 0, 0 },
+	{ "sochid", "max_line_bytes", CT_INT, OFF(max_line_bytes), "65536",
+	    256, 16 * 1024 * 1024, 0 },
+	{ "sochid", "max_body_bytes", CT_INT, OFF(max_body_bytes), "8388608",
+	    1024, 1024L * 1024 * 1024, 0 },
+	{ "sochid", "max_pending", CT_INT, OFF(max_pending), "1024", 1, 1000000,
+	    0 },
+	{ "sochid", "max_clients", CT_INT, OFF(max_clients), "1024", 1, 100000,
+	    0 },
+	{ "sochid", "batch_max", CT_INT, OFF(batch_max), "4096", 1, 100000, 0 },
+	{ "sochid", "write_timeout", CT_INT, OFF(write_timeout), "30", 1, 86400,
+	    0 },
+	{ "sochid", "log_level", CT_LEVEL, OFF(log_level), "info", 0, 0, 1 },
+	{ NULL, NULL, CT_STRING, 0, NULL, 0, 0, 0 }
+};
+
+/* The maps: sections whose keys are the user's own names. */
+static const struct {
+	const char	*section;	/* [section] */
+	size_t		 offset;	/* its struct config_map */
+	int		 secret;	/* values masked when printed */
+} maps[] = {
+	{ "tokens", OFF(tokens), 1 },
+	{ "phases", OFF(phases), 0 },
+	{ "actors", OFF(actors), 0 },
+	{ NULL, 0, 0 }
+};
+
+static const char *const default_phases[][2] = {
+	{ "work", "作業" },
+	{ "detect", "障害検知" },
+	{ "identify", "障害箇所の特定" },
+	{ "recover", "復旧対処" },
+	{ "notify", "連絡" },
+	{ "followup", "事後対応" },
+};
+
+static const char *const level_names[] = { "error", "warn", "info", "debug" };
+
+struct parse_ctx {
+	struct sochi_config *cf;	/* what is being filled */
+	char		*err;		/* first error, without file and line */
+	size_t		 errlen;	/* its size */
+	int		 failed;	/* an error was recorded */
+	unsigned char	 seen[64];	/* keys[] rows already given */
+	int		 phases_given;	/* [phases] appeared: defaults dropped */
+	config_zone_check zone_ok;	/* the caller's zone lookup, or NULL */
+};
+
+const char *
+log_level_name(enum log_level l)
+{
+	return (unsigned)l < 4 ? level_names[l] : "?";
+}
+
+static int
+map_add(struct config_map *m, const char *name, const char *value)
+{
+	struct config_pair *p;
+
+	p = realloc(m->pairs, (m->n + 1) * sizeof(*p));
+	if (p == NULL)
+		return -1;
+	m->pairs = p;
+	p[m->n].name = strdup(name);
+	p[m->n].value = strdup(value);
+	if (p[m->n].name == NULL || p[m->n].value == NULL) {
+		free(p[m->n].name);
+		free(p[m->n].value);
+		return -1;
+	}
+	m->n++;
+	return 0;
+}
+
+static void
+map_free(struct config_map *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		free(m->pairs[i].name);
+		free(m->pairs[i].value);
+	}
+	free(m->pairs);
+	m->pairs = NULL;
+	m->n = 0;
+}
+
+const char *
+config_map_get(const struct config_map *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->pairs[i].name, name) == 0)
+			return m->pairs[i].value;
+	return NULL;
+}
+
+int
+config_split_listen(const char *s, char *host, size_t hostlen, int *port,
+    int defport)
+{
+	const char *colon, *end;
+	char *ep;
+	long p;
+	size_t n;
+
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL)
+			return -1;
+		n = (size_t)(end - s - 1);
+		s++;
+		colon = end[1] == ':' ? end + 1 : NULL;
+		if (end[1] != '\0' && end[1] != ':')
+			return -1;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon != NULL && strchr(s, ':') != colon)
+			return -1;	/* a bare IPv6 address needs brackets */
+		n = colon ? (size_t)(colon - s) : strlen(s);
+	}
+	if (n == 0 || n >= hostlen)
+		return -1;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	*port = defport;
+	if (colon != NULL) {
+		errno = 0;
+		p = strtol(colon + 1, &ep, 10);
+		if (colon[1] == '\0' || *ep != '\0' || errno || p < 1 ||
+		    p > 65535)
+			return -1;
+		*port = (int)p;
+	}
+	return 0;
+}
+
+static int
+valid_zone(const char *s)
+{
+	const char *p;
+
+	if (*s == '\0' || *s == '/' || strstr(s, "..") != NULL)
+		return 0;
+	for (p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '/' || *p == '_' ||
+		    *p == '-' || *p == '+'))
+			return 0;
+	return 1;
+}
+
+static int
+set_key(struct parse_ctx *ctx, const struct ckey *k, const char *value)
+{
+	char *base = (char *)ctx->cf + k->offset;
+	char host[256], *ep, *copy;
+	long v;
+	int port;
+	unsigned i;
+
+	switch (k->type) {
+	case CT_PATH:
+		if (*value != '\0' && *value != '/') {
+			snprintf(ctx->err, ctx->errlen, "%s: expected an absolute "
+			    "path, got \"%s\"", k->name, value);
+			return -1;
+		}
+		break;
+	case CT_LISTEN:
+		if (*value != '\0' && config_split_listen(value, host,
+		    sizeof(host), &port, 1) == -1) {
+			snprintf(ctx->err, ctx->errlen, "%s: expected host, "
+			    "host:port or [v6]:port, got \"%s\"", k->name, value);
+			return -1;
+		}
+		break;
+	case CT_ZONE:
+		if (!valid_zone(value)) {
+			snprintf(ctx->err, ctx->errlen, "%s: not a zone name "
+			    "such as Asia/Tokyo: \"%s\"", k->name, value);
+			return -1;
+		}
+		if (ctx->zone_ok != NULL && !ctx->zone_ok(value)) {
+			snprintf(ctx->err, ctx->errlen, "%s: no such zone in the "
+			    "system's zone database: \"%s\"", k->name, value);
+			return -1;
+		}
+		break;
+	case CT_INT:
+		errno = 0;
+		v = strtol(value, &ep, 10);
+		if (*value == '\0' || *ep != '\0' || errno || v < k->min ||
+		    v > k->max) {
+			snprintf(ctx->err, ctx->errlen, "%s: expected an integer "
+			    "from %ld to %ld, got \"%s\"", k->name, k->min, k->max,
+			    value);
+			return -1;
+		}
+		*(long *)(void *)base = v;
+		return 0;
+	case CT_MODE:
+		errno = 0;
+		v = strtol(value, &ep, 8);
+		if (*value == '\0' || *ep != '\0' || errno || v < 0 ||
+		    v > 0777) {
+			snprintf(ctx->err, ctx->errlen, "%s: expected an octal "
+			    "mode such as 0660, got \"%s\"", k->name, value);
+			return -1;
+		}
+		*(unsigned *)(void *)base = (unsigned)v;
+		return 0;
+	case CT_LEVEL:
+		for (i = 0; i < 4; i++)
+			if (strcmp(value, level_names[i]) == 0) {
+				*(enum log_level *)(void *)base =
+				    (enum log_level)i;
+				return 0;
+			}
+		snprintf(ctx->err, ctx->errlen, "%s: expected error, warn, info "
+		    "or debug, got \"%s\"", k->name, value);
+		return -1;
+	case CT_STRING:
+		break;
+	}
+	if ((copy = strdup(value)) == NULL) {
+		snprintf(ctx->err, ctx->errlen, "%s: out of memory", k->name);
+		return -1;
+	}
+	free(*(char **)(void *)base);
+	*(char **)(void *)base = copy;
+	return 0;
+}
+
+static int
+handler(void *arg, const char *section, const char *name, const char *value)
+{
+	struct parse_ctx *ctx = arg;
+	const struct ckey *k;
+	struct config_map *m;
+	unsigned i;
+
+	if (ctx->failed)
+		return 1;	/* keep the first error; inih goes on */
+	for (k = keys; k->name != NULL; k++) {
+		if (strcmp(k->section, section) != 0 ||
+		    strcmp(k->name, name) != 0)
+			continue;
+		if (ctx->seen[k - keys]) {
+			snprintf(ctx->err, ctx->errlen, "%s: given twice", name);
+			goto bad;
+		}
+		ctx->seen[k - keys] = 1;
+		if (set_key(ctx, k, value) == -1)
+			goto bad;
+		return 1;
+	}
+	for (i = 0; maps[i].section != NULL; i++) {
+		if (strcmp(maps[i].section, section) != 0)
+			continue;
+		m = (struct config_map *)(void *)((char *)ctx->cf +
+		    maps[i].offset);
+		if (strcmp(section, "phases") == 0 && !ctx->phases_given) {
+			map_free(m);
+			ctx->phases_given = 1;
+		}
+		if (config_map_get(m, name) != NULL) {
+			snprintf(ctx->err, ctx->errlen, "[%s] %s: given twice",
+			    section, name);
+			goto bad;
+		}
+		if (*value == '\0') {
+			snprintf(ctx->err, ctx->errlen, "[%s] %s: empty value",
+			    section, name);
+			goto bad;
+		}
+		if (map_add(m, name, value) == -1) {
+			snprintf(ctx->err, ctx->errlen, "out of memory");
+			goto bad;
+		}
+		return 1;
+	}
+	if (*section == '\0')
+		snprintf(ctx->err, ctx->errlen, "%s: outside any section (keys "
+		    "of sochid belong under [sochid])", name);
+	else
+		snprintf(ctx->err, ctx->errlen, "[%s] %s: unknown key", section,
+		    name);
+bad:
+	ctx->failed = 1;
+	return 0;
+}
+
+static int
+build_phase_ids(struct sochi_config *cf)
+{
+	size_t i;
+
+	free(cf->phase_ids);
+	cf->phase_ids = calloc(cf->phases.n + 1, sizeof(char *));
+	if (cf->phase_ids == NULL)
+		return -1;
+	for (i = 0; i < cf->phases.n; i++)
+		cf->phase_ids[i] = cf->phases.pairs[i].name;
+	return 0;
+}
+
+void
+config_init(struct sochi_config *cf)
+{
+	struct parse_ctx ctx;
+	const struct ckey *k;
+	char err[256];
+	size_t i;
+
+	memset(cf, 0, sizeof(*cf));
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cf = cf;
+	ctx.err = err;
+	ctx.errlen = sizeof(err);
+	for (k = keys; k->name != NULL; k++)
+		(void)set_key(&ctx, k, k->def);
+	for (i = 0; i < sizeof(default_phases) / sizeof(default_phases[0]); i++)
+		(void)map_add(&cf->phases, default_phases[i][0],
+		    default_phases[i][1]);
+	(void)build_phase_ids(cf);
+}
+
+int
+config_parse(struct sochi_config *cf, const char *text, const char *file,
+    config_zone_check zone_ok, char *err, size_t errlen)
+{
+	struct parse_ctx ctx;
+	char msg[512];
+	int line;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cf = cf;
+	ctx.err = msg;
+	ctx.errlen = sizeof(msg);
+	ctx.zone_ok = zone_ok;
+	msg[0] = '\0';
+	line = ini_parse_string(text, handler, &ctx);
+	if (line != 0) {
+		if (ctx.failed)
+			snprintf(err, errlen, "%s:%d: %s", file, line, msg);
+		else
+			snprintf(err, errlen, "%s:%d: not a [section], "
+			    "key = value or comment line", file, line);
+		return -1;
+	}
+	if (build_phase_ids(cf) == -1) {
+		snprintf(err, errlen, "%s: out of memory", file);
+		return -1;
+	}
+	return 0;
+}
+
+void
+config_free(struct sochi_config *cf)
+{
+	const struct ckey *k;
+	size_t i;
+
+	if (cf == NULL)
+		return;
+	for (k = keys; k->name != NULL; k++) {
+		switch (k->type) {
+		case CT_STRING: case CT_PATH: case CT_LISTEN: case CT_ZONE:
+			free(*(char **)(void *)((char *)cf + k->offset));
+			break;
+		default:
+			break;
+		}
+	}
+	for (i = 0; maps[i].section != NULL; i++)
+		map_free((struct config_map *)(void *)((char *)cf +
+		    maps[i].offset));
+	free(cf->phase_ids);
+	memset(cf, 0, sizeof(*cf));
+}
+
+int
+config_print(const struct sochi_config *cf, struct sbuf *b)
+{
+	const struct ckey *k;
+	const char *base;
+	const struct config_map *m;
+	size_t i, j;
+	int rv = 0;
+
+	for (k = keys; k->name != NULL; k++) {
+		base = (const char *)cf + k->offset;
+		rv |= sbuf_printf(b, "%s.%s = ", k->section, k->name);
+		switch (k->type) {
+		case CT_INT:
+			rv |= sbuf_printf(b, "%ld\n", *(const long *)(const void *)base);
+			break;
+		case CT_MODE:
+			rv |= sbuf_printf(b, "%04o\n",
+			    *(const unsigned *)(const void *)base);
+			break;
+		case CT_LEVEL:
+			rv |= sbuf_printf(b, "%s\n", log_level_name(
+			    *(const enum log_level *)(const void *)base));
+			break;
+		default:
+			if (strcmp(k->name, "database") == 0 &&
+			    strstr(*(char *const *)(const void *)base,
+			    "password") != NULL)
+				rv |= sbuf_printf(b, "(set; contains a password, "
+				    "not shown)\n");
+			else
+				rv |= sbuf_printf(b, "%s\n",
+				    *(char *const *)(const void *)base);
+		}
+	}
+	for (i = 0; maps[i].section != NULL; i++) {
+		m = (const struct config_map *)(const void *)((const char *)cf +
+		    maps[i].offset);
+		for (j = 0; j < m->n; j++)
+			rv |= sbuf_printf(b, "%s.%s = %s\n", maps[i].section,
+			    m->pairs[j].name, maps[i].secret ? "********" :
+			    m->pairs[j].value);
+	}
+	return rv ? -1 : 0;
+}
+
+/* The sender name whose secret is tok, compared in constant time. */
+const char *
+config_token_name(const struct sochi_config *cf, const char *tok, size_t n)
+{
+	const char *found = NULL;
+	size_t i, j, len;
+	unsigned char diff;
+
+	for (i = 0; i < cf->tokens.n; i++) {
+		const char *s = cf->tokens.pairs[i].value;
+
+		len = strlen(s);
+		diff = (unsigned char)(len != n);
+		for (j = 0; j < n; j++)
+			diff |= (unsigned char)(s[j < len ? j : 0] ^ tok[j]);
+		if (diff == 0 && found == NULL)
+			found = cf->tokens.pairs[i].name;
+	}
+	return found;
+}

@@ -1,0 +1,71 @@
+/*
+ * sochid.conf: one table of keys drives parsing, checking and printing
+ * (STYLE.md, habit 11).  The daemon and the CLI share it.
+ */
+#ifndef SOCHI_CONFIG_H
+#define SOCHI_CONFIG_H
+
+#include <stddef.h>
+
+#include "sbuf.h"
+
+#define SOCHI_DEFAULT_TCP_PORT	7419
+#define SOCHI_DEFAULT_HTTP_PORT	7420
+
+enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO,
+    LOG_LEVEL_DEBUG };
+
+struct config_pair {
+	char	*name;		/* the key as written */
+	char	*value;		/* its value */
+};
+
+struct config_map {
+	struct config_pair *pairs;	/* in file order */
+	size_t		 n;		/* pairs in use */
+};
+
+struct sochi_config {
+	char		*database;	/* libpq conninfo; empty: the PG* environment */
+	char		*socket;	/* Unix socket path; empty: no Unix listener */
+	unsigned	 socket_mode;	/* file mode of the socket */
+	char		*socket_group;	/* group owning the socket, or empty */
+	char		*listen_tcp;	/* NDJSON over TCP, host[:port]; empty: off */
+	char		*listen_http;	/* HTTP API, host[:port]; empty: off */
+	char		*state_dir;	/* where sochid keeps its own files */
+	char		*timezone;	/* the carrier's zone, e.g. Asia/Tokyo */
+	long		 max_line_bytes; /* longest request line accepted */
+	long		 max_body_bytes; /* largest HTTP request body accepted */
+	long		 max_pending;	/* unanswered requests before a connection pauses */
+	long		 max_clients;	/* connections served at once */
+	long		 batch_max;	/* most events in one database round trip */
+	long		 write_timeout;	/* seconds an event may wait for the database */
+	enum log_level	 log_level;	/* least severe message logged */
+	struct config_map tokens;	/* [tokens] sender name = secret */
+	struct config_map phases;	/* [phases] id = heading, in order */
+	struct config_map actors;	/* [actors] login = department */
+	const char	**phase_ids;	/* phases' ids, NULL-terminated, for the decoder */
+};
+
+void	 config_init(struct sochi_config *);
+/* Tells whether a zone name exists; the caller looks, since lib does no I/O. */
+typedef int (*config_zone_check)(const char *);
+
+/*
+ * Parses text (the contents of file, which is only used in messages) over
+ * the defaults.  On error returns -1 with "FILE:LINE: key: what" in err.
+ * zone_ok, when not NULL, vets the timezone key.
+ */
+int	 config_parse(struct sochi_config *, const char *text, const char *file,
+	    config_zone_check zone_ok, char *err, size_t errlen);
+void	 config_free(struct sochi_config *);
+/* The effective values, one "section.key = value" a line, secrets masked. */
+int	 config_print(const struct sochi_config *, struct sbuf *);
+/* Splits host[:port] or [v6]:port; returns -1 when it is not one. */
+int	 config_split_listen(const char *, char *, size_t, int *, int);
+const char *config_token_name(const struct sochi_config *, const char *,
+	    size_t);
+const char *config_map_get(const struct config_map *, const char *);
+const char *log_level_name(enum log_level);
+
+#endif
