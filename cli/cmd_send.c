@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,7 @@ cmd_send_exec(struct cli *cli, int argc, char **argv)
 				lines--;
 			start = i + 1;
 		}
+	signal(SIGPIPE, SIG_IGN);
 	if ((fd = cli_connect(cli)) == -1) {
 		sbuf_free(&in);
 		return 2;

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,6 +252,8 @@ main(int argc, char *argv[])
 	if ((o.unix_path == NULL) == (o.tcp == NULL) || o.incident == NULL ||
 	    o.conns < 1 || o.events < 1 || o.window < 1)
 		usage();
+	/* sochid closing a connection is reported, not fatal. */
+	signal(SIGPIPE, SIG_IGN);
 	if (o.ids_path != NULL && (ids = fopen(o.ids_path, "w")) == NULL)
 		die("cannot write --ids file");
 	if (o.copy_path != NULL && (copy = fopen(o.copy_path, "w")) == NULL)
@@ -316,7 +319,9 @@ main(int argc, char *argv[])
 					while (c->nsent < c->nlines &&
 					    c->ends[c->nsent] <= c->sent)
 						c->t_sent[c->nsent++] = t;
-				}
+				} else if (n == -1 && errno != EAGAIN &&
+				    errno != EINTR)
+					c->sent = c->outlen;	/* peer gone: read what is left */
 			}
 			if (pfds[k].revents & (POLLIN | POLLHUP | POLLERR)) {
 				n = read(c->fd, c->in + c->inlen,
@@ -355,9 +360,9 @@ main(int argc, char *argv[])
 					}
 					if (good && ids != NULL &&
 					    strstr(c->in, "\"id\":") != NULL)
-						fprintf(ids, "%ld-%zu %s\n", k,
-						    c->nans, strstr(c->in,
-						    "\"id\":") + 5);
+						fprintf(ids, "%ld-%zu %lld\n", k,
+						    c->nans, strtoll(strstr(c->in,
+						    "\"id\":") + 5, NULL, 10));
 					c->nans++;
 					memmove(c->in, c->in + len, c->inlen - len);
 					c->inlen -= len;

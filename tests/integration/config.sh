@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# sochid -n and --print-config, errors naming file, line and key, and the
+# refusal to start against a database whose schema is older than sochid.
+. "$(dirname "$0")/lib.sh"
+cat >"$T/good.conf" <<'CONF'
+[sochid]
+database = dbname=nowhere
+listen_http =
+timezone = Asia/Tokyo
+[tokens]
+alertmanager = very-secret-token
+CONF
+out=$("$SOCHID" -n -f "$T/good.conf") || fail "-n refused a good file: $out"
+expect_eq "-n" "$out" "$T/good.conf: configuration OK"
+out=$(SOCHI_CONFIG="$T/good.conf" "$SOCHID" --print-config)
+grep -q "very-secret-token" <<<"$out" && fail "--print-config shows a secret"
+expect_match "masked token" "$out" "^tokens.alertmanager = \*+$"
+expect_match "effective default" "$out" "^sochid.max_line_bytes = 65536$"
+expect_match "value from the file" "$out" "^sochid.listen_http = $"
+pass "sochid -n and --print-config"
+
+bad() { # bad TEXT WANT
+	printf '%b' "$1" >"$T/bad.conf"
+	local rc=0 out
+	out=$("$SOCHID" -n -f "$T/bad.conf" 2>&1) || rc=$?
+	expect_eq "exit status for: $1" "$rc" 1
+	expect_match "message for: $1" "$out" "$2"
+}
+bad '[sochid]\n\nlisten_tcp = 127.0.0.1\nmax_linebytes = 1\n' "^sochid: $T/bad.conf:4: \[sochid\] max_linebytes: unknown key$"
+bad '[sochid]\ntimezone = Asia/Nowhere\n' "bad.conf:2: timezone: no such zone"
+bad '[sochid]\nmax_pending = lots\n' "bad.conf:2: max_pending: expected an integer"
+bad '[sochid]\nsocket_mode = rw\n' "bad.conf:2: socket_mode: expected an octal mode"
+bad '[sochid]\nlisten_http = 127.0.0.1:http\n' "bad.conf:2: listen_http: expected host"
+bad '[secrets]\na = b\n' "bad.conf:2: \[secrets\] a: unknown key"
+out=$("$SOCHID" -n -f "$T/none.conf" 2>&1) && fail "a missing file was accepted"
+expect_match "missing file" "$out" "none.conf: No such file or directory"
+pass "bad files are refused naming file, line and key"
+
+out=$("$SOCHID" --help); expect_match "--help" "$out" "^usage: sochid \[-dnV\] \[-f file\] \[--print-config\] \[--migrate\]"
+out=$("$SOCHID" --version); expect_match "--version" "$out" "^sochid [0-9]"
+rc=0; "$SOCHID" --frobnicate >/dev/null 2>&1 || rc=$?; expect_eq "unknown option" "$rc" 2
+pass "--help, --version, unknown options"
+
+# A database without sochi's schema: sochid refuses to start until migrated.
+sb_up
+createdb empty
+sed "s/dbname=sochi/dbname=empty/" "$SOCHI_CONFIG" | sed "s|$SOCHI_SANDBOX_DIR/run/sochid.sock|$T/other.sock|; s/^listen_tcp = .*/listen_tcp =/; s/^listen_http = .*/listen_http =/" >"$T/empty.conf"
+rc=0; out=$("$SOCHID" -f "$T/empty.conf" 2>&1) || rc=$?
+expect_eq "exit status on an old schema" "$rc" 1
+expect_match "old schema message" "$out" "schema is at version 0 and this sochid needs version [0-9]+: run .sochid --migrate. first"
+out=$("$SOCHID" -f "$T/empty.conf" --migrate) || fail "--migrate: $out"
+expect_match "--migrate" "$out" "schema migrated from version 0 to [0-9]+"
+out=$("$SOCHID" -f "$T/empty.conf" --migrate) || fail "--migrate again: $out"
+expect_match "--migrate again" "$out" "nothing to do"
+expect_eq "migrations recorded" "$(psql -X -At -d empty -c 'select count(*) > 0 from schema_migrations')" t
+pass "sochid refuses an old schema; --migrate applies what is missing, once"

@@ -1,0 +1,58 @@
+# Shared by the integration tests: each test brings up its own sandbox (a
+# private PostgreSQL and sochid, through script/sandbox, the same code users
+# run) under the build tree, and removes it when it ends.
+set -euo pipefail
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+test_name=$(basename "$0" .sh)
+export SOCHID=$top_builddir/daemon/sochid
+SOCHI=$top_builddir/cli/sochi
+LOADGEN=$top_builddir/tests/bench/sochi-loadgen
+export SOCHI_SANDBOX_DIR=$top_builddir/tests/integration/sandbox-$test_name
+T=$(mktemp -d)
+
+sandbox() { "$top_srcdir/script/sandbox" "$@"; }
+
+cleanup() {
+	local rc=$?
+	if [ $rc != 0 ] && [ -f "$SOCHI_SANDBOX_DIR/sochid.log" ]; then
+		echo "---- sochid.log (last 30 lines) ----"
+		tail -n 30 "$SOCHI_SANDBOX_DIR/sochid.log"
+	fi
+	if [ "${KEEP_SANDBOX:-0}" != 1 ]; then
+		sandbox down --purge >/dev/null 2>&1 || true
+	fi
+	rm -rf "$T"
+	exit $rc
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*"; exit 1; }
+pass() { echo "ok - $*"; }
+
+# sb_up: a fresh sandbox, its variables exported into this shell.
+sb_up() {
+	sandbox down --purge >/dev/null 2>&1 || true
+	eval "$(sandbox up)"
+}
+
+sql() { psql -X -q -At -v ON_ERROR_STOP=1 -c "$1"; }
+
+# ndjson LINE...: the answers of sochid to these lines, sent on one
+# connection of the Unix socket.
+ndjson() { printf '%s\n' "$@" | "$SOCHI" send; }
+
+# open_incident TITLE: the code of a newly opened incident.
+open_incident() {
+	local a
+	a=$(ndjson "{\"kind\":\"incident\",\"op\":\"open\",\"title\":\"$1\",\"at\":\"2026-11-20T12:00:00+09:00\"}")
+	sed -n 's/.*"incident":"\([^"]*\)".*/\1/p' <<<"$a"
+}
+
+sochid_pid() { cat "$SOCHI_SANDBOX_DIR/sochid.pid"; }
+
+# expect_eq WHAT GOT WANT
+expect_eq() { [ "$2" = "$3" ] || fail "$1: got '$2', wanted '$3'"; }
+# expect_match WHAT TEXT PATTERN (grep -E)
+expect_match() { grep -Eq -- "$3" <<<"$2" || fail "$1: '$2' does not match /$3/"; }
