@@ -102,6 +102,9 @@ begin
            e.r->>'text', coalesce(e.r->'data', '{}'), e.r->>'by',
            (e.r->>'sup')::bigint
     from jsonb_array_elements(p_rows) with ordinality as e(r, ord);
+    -- A temp table has no statistics: without them the planner takes it
+    -- for a few rows and joins it by nested loops, quadratic in the batch.
+    analyze sochi_batch;
 
     -- Retries: an event already stored answers with its id.
     update sochi_batch b set id = ev.id, code = i.code
