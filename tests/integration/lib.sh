@@ -6,7 +6,7 @@ set -euo pipefail
 top_srcdir=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 test_name=$(basename "$0" .sh)
-export SOCHID=$top_builddir/daemon/sochid
+export SOCHID=${SOCHID:-$top_builddir/daemon/sochid}
 SOCHI=$top_builddir/cli/sochi
 LOADGEN=$top_builddir/tests/bench/sochi-loadgen
 export SOCHI_SANDBOX_DIR=$top_builddir/tests/integration/sandbox-$test_name
