@@ -94,6 +94,44 @@ static void	conn_read_cb(struct bufferevent *, void *);
 static void	conn_write_cb(struct bufferevent *, void *);
 static void	conn_event_cb(struct bufferevent *, short, void *);
 static void	conn_process(struct conn *);
+static void	conn_set_state(struct conn *, enum conn_state);
+
+/*
+ * Answers waiting to be written count against a connection too: a sender
+ * that does not read its answers is paused once this much output is queued.
+ */
+#define CONN_OUT_HIGH	(256 * 1024)
+
+static size_t
+conn_outlen(struct conn *c)
+{
+	return evbuffer_get_length(bufferevent_get_output(c->bev));
+}
+
+/* A connection may read when both its requests and its output have room. */
+static int
+conn_has_room(struct conn *c, int resuming)
+{
+	size_t reqs = (size_t)l.cf->max_pending, out = CONN_OUT_HIGH;
+
+	if (resuming) {
+		reqs = reqs / 2 + 1;
+		out /= 2;
+	}
+	return c->npending < reqs && conn_outlen(c) <= out;
+}
+
+/* Resumes a paused connection once it has drained enough. */
+static void
+conn_maybe_resume(struct conn *c)
+{
+	if (c->state != CONN_PAUSED || !conn_has_room(c, 1))
+		return;
+	conn_set_state(c, CONN_READING);
+	if (!c->eof)
+		bufferevent_enable(c->bev, EV_READ);
+	conn_process(c);
+}
 
 static void
 conn_set_state(struct conn *c, enum conn_state s)
@@ -275,16 +313,9 @@ req_done(struct wjob *job, const struct wresult *res)
 		return;
 	}
 	conn_flush(c);
-	if (c->state == CONN_PAUSED &&
-	    c->npending < (size_t)l.cf->max_pending / 2 + 1) {
-		conn_set_state(c, CONN_READING);
-		if (!c->eof)
-			bufferevent_enable(c->bev, EV_READ);
-		conn_process(c);
-		if (c->state == CONN_CLOSED)
-			return;
-	}
-	conn_maybe_finish(c);
+	conn_maybe_resume(c);
+	if (c->state != CONN_CLOSED)
+		conn_maybe_finish(c);
 }
 
 static void
@@ -359,7 +390,7 @@ conn_process(struct conn *c)
 	char *line;
 
 	while (c->state == CONN_READING || c->state == CONN_AUTH) {
-		if (c->npending >= (size_t)l.cf->max_pending) {
+		if (!conn_has_room(c, 0)) {
 			conn_set_state(c, CONN_PAUSED);
 			bufferevent_disable(c->bev, EV_READ);
 			break;
@@ -436,7 +467,11 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 static void
 conn_write_cb(struct bufferevent *bev, void *arg)
 {
-	conn_maybe_finish(arg);
+	struct conn *c = arg;
+
+	conn_maybe_resume(c);
+	if (c->state != CONN_CLOSED)
+		conn_maybe_finish(c);
 }
 
 static void
@@ -520,6 +555,8 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	log_debug("conn %llu: accepted on %s%s%s", (unsigned long long)c->id,
 	    is_tcp ? "tcp" : "unix", is_tcp ? "" : ", uid ", c->by);
 	bufferevent_setcb(bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
+	/* The write callback runs once output drains to half the limit. */
+	bufferevent_setwatermark(bev, EV_WRITE, CONN_OUT_HIGH / 2, 0);
 	bufferevent_enable(bev, EV_READ);
 }
 
