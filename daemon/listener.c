@@ -380,13 +380,28 @@ handle_line(struct conn *c, const char *line, size_t len)
 	event_clear(&ev);
 }
 
+/* Answers the line being read, which passed max_line_bytes, with an error. */
+static void
+refuse_oversize(struct conn *c)
+{
+	struct req *r;
+	char msg[96];
+
+	c->lineno++;
+	if ((r = req_get(c)) == NULL)
+		return;
+	snprintf(msg, sizeof(msg), "line longer than %ld bytes",
+	    l.cf->max_line_bytes);
+	req_refuse(r, msg);
+}
+
 /* Takes complete lines from the input while the connection may. */
 static void
 conn_process(struct conn *c)
 {
 	struct evbuffer *in = bufferevent_get_input(c->bev);
 	struct evbuffer_ptr eol;
-	size_t max = (size_t)l.cf->max_line_bytes, n;
+	size_t max = (size_t)l.cf->max_line_bytes, n, len;
 	char *line;
 
 	while (c->state == CONN_READING || c->state == CONN_AUTH) {
@@ -397,54 +412,33 @@ conn_process(struct conn *c)
 		}
 		eol = evbuffer_search_eol(in, NULL, &n, EVBUFFER_EOL_LF);
 		if (eol.pos == -1) {
-			/* No newline yet: a line longer than the limit is refused now. */
+			/*
+			 * No newline yet.  A line already past the limit is
+			 * refused now and the rest of it dropped as it comes,
+			 * so that it is never held in memory whole.
+			 */
 			if (evbuffer_get_length(in) > max) {
 				evbuffer_drain(in, evbuffer_get_length(in));
-				if (!c->skipping) {
-					struct req *r;
-
-					c->lineno++;
-					if ((r = req_get(c)) != NULL) {
-						char msg[96];
-
-						snprintf(msg, sizeof(msg), "line "
-						    "longer than %zu bytes", max);
-						req_refuse(r, msg);
-					}
-					c->skipping = 1;
-				}
+				if (!c->skipping)
+					refuse_oversize(c);
+				c->skipping = 1;
 			}
 			break;
 		}
-		if (c->skipping) {
-			evbuffer_drain(in, (size_t)eol.pos + n);
+		len = (size_t)eol.pos;
+		if (c->skipping || len > max) {
+			if (!c->skipping)
+				refuse_oversize(c);
+			evbuffer_drain(in, len + n);
 			c->skipping = 0;
 			continue;
 		}
-		if ((size_t)eol.pos > max) {
-			struct req *r;
-			char msg[96];
-
-			evbuffer_drain(in, (size_t)eol.pos + n);
-			c->lineno++;
-			if ((r = req_get(c)) != NULL) {
-				snprintf(msg, sizeof(msg), "line longer than %zu "
-				    "bytes", max);
-				req_refuse(r, msg);
-			}
-			continue;
-		}
 		line = (char *)evbuffer_pullup(in, eol.pos + (ev_ssize_t)n);
-		n += (size_t)eol.pos;
-		{
-			size_t len = (size_t)eol.pos;
-
-			if (len > 0 && line[len - 1] == '\r')
-				len--;
-			if (len > 0)
-				handle_line(c, line, len);
-		}
-		evbuffer_drain(in, n);
+		if (len > 0 && line[len - 1] == '\r')
+			len--;
+		if (len > 0)
+			handle_line(c, line, len);
+		evbuffer_drain(in, (size_t)eol.pos + n);
 		if (c->state == CONN_CLOSED)
 			return;
 	}
