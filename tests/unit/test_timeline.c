@@ -1,0 +1,390 @@
+/*
+ * Timeline reconstruction.  The golden test: the sample incident's events,
+ * in any order, give the sample's 措置模様 block byte for byte and its
+ * figures; then corrections, retractions, offsets, alerts and an incident
+ * still in progress.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "timeline.h"
+#include "timeline_text.h"
+#include "wareki.h"
+
+#define NOW	fixture_at("2026-12-01T00:00:00+09:00")
+
+static char *
+block(const struct timeline *tl, const struct zone *z)
+{
+	struct sbuf b = SBUF_INIT;
+
+	assert_int_equal(timeline_text_block(tl, z, &b), 0);
+	return sbuf_steal(&b);
+}
+
+static char *
+durstr(int64_t usec)
+{
+	struct sbuf b = SBUF_INIT;
+
+	duration_format(usec, &b);
+	return sbuf_steal(&b);
+}
+
+/* Every figure of the model, as text, to compare two models. */
+static char *
+dump(const struct timeline *tl)
+{
+	struct sbuf b = SBUF_INIT;
+	size_t i;
+
+	sbuf_printf(&b, "occurred %lld/%lld longest %lld rec %d %lld\n",
+	    (long long)tl->occurred, (long long)tl->occurred_id,
+	    (long long)tl->longest, tl->all_recovered, (long long)tl->recovered);
+	for (i = 0; i < tl->nimpacts; i++)
+		sbuf_printf(&b, "impact %d %s %s %lld %lld %lld %lld %lld\n",
+		    tl->impacts[i].no, tl->impacts[i].name,
+		    tl->impacts[i].label ? tl->impacts[i].label : "-",
+		    (long long)tl->impacts[i].start,
+		    (long long)tl->impacts[i].recovered,
+		    (long long)tl->impacts[i].duration,
+		    (long long)tl->impacts[i].start_id,
+		    (long long)tl->impacts[i].recover_id);
+	for (i = 0; i < tl->nentries; i++)
+		sbuf_printf(&b, "entry %lld %lld %s %s %s %s\n",
+		    (long long)tl->entries[i].at, (long long)tl->entries[i].id,
+		    tl->entries[i].phase ? tl->entries[i].phase : "-",
+		    tl->entries[i].heading ? tl->entries[i].heading : "-",
+		    tl->entries[i].actor ? tl->entries[i].actor : "-",
+		    tl->entries[i].text);
+	for (i = 0; i < tl->users.n; i++)
+		sbuf_printf(&b, "users %lld %lld %lld\n",
+		    (long long)tl->users.samples[i].at,
+		    (long long)tl->users.samples[i].count,
+		    (long long)tl->users.samples[i].id);
+	sbuf_printf(&b, "max %lld/%lld total %lld/%lld %s %s\n",
+	    (long long)tl->users.max, (long long)tl->users.max_id,
+	    (long long)tl->users.total, (long long)tl->users.total_id,
+	    tl->users.basis, tl->users.region);
+	for (i = 0; i < tl->nnotices; i++)
+		sbuf_printf(&b, "notice %s %d %lld %s\n", tl->notices[i].channel,
+		    tl->notices[i].no, (long long)tl->notices[i].id,
+		    tl->notices[i].text);
+	for (i = 0; i < tl->inquiries.nchannels; i++)
+		sbuf_printf(&b, "inq %s %lld %lld\n", tl->inquiries.channels[i].key,
+		    (long long)tl->inquiries.channels[i].count,
+		    (long long)tl->inquiries.channels[i].id);
+	for (i = 0; i < tl->inquiries.ntopics; i++)
+		sbuf_printf(&b, "topic %s %lld\n", tl->inquiries.topics[i].key,
+		    (long long)tl->inquiries.topics[i].count);
+	for (i = 0; i < tl->nnotes; i++)
+		sbuf_printf(&b, "note %s %lld %s\n", tl->notes[i].section,
+		    (long long)tl->notes[i].id, tl->notes[i].text);
+	sbuf_printf(&b, "detect %lld identify %lld class %d %s %c\n",
+	    (long long)tl->detected_id, (long long)tl->identified_id,
+	    tl->classified, tl->classified ? tl->reg.row->kanji : "-",
+	    tl->reg.pair ? tl->reg.pair : '-');
+	return sbuf_steal(&b);
+}
+
+static void
+test_golden(void **state)
+{
+	struct fixture fx;
+	struct timeline tl;
+	char *want = fixture_read_text("sample-timeline.txt"), *got, *d;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
+	    &tl), 0);
+	got = block(&tl, &fx.zone);
+	assert_string_equal(got, want);
+
+	/* 発生: the first impact's start, 12:00, not the incident's 12:10. */
+	assert_int_equal(tl.occurred, fixture_at("2026-11-16T12:00:00+09:00"));
+	assert_int_equal(tl.nimpacts, 2);
+	assert_string_equal(tl.impacts[0].label, "電子メールの送受信ができない");
+	assert_string_equal((d = durstr(tl.impacts[0].duration)), "2時間15分間");
+	free(d);
+	assert_string_equal(tl.impacts[1].label,
+	    "過去に受信したメールの閲覧ができない");
+	assert_string_equal((d = durstr(tl.impacts[1].duration)),
+	    "10日間11時間40分間");
+	free(d);
+	assert_true(tl.all_recovered);
+	assert_int_equal(tl.recovered, fixture_at("2026-11-26T23:40:00+09:00"));
+	assert_int_equal(tl.users.max, 58990);
+	assert_int_equal(tl.users.total, 904432);
+	assert_string_equal(tl.users.basis, "契約数ベース");
+	assert_string_equal(tl.users.region, "全国");
+	assert_int_equal(tl.inquiries.total, 587);
+	assert_int_equal(tl.inquiries.nchannels, 2);
+	assert_string_equal(tl.inquiries.channels[0].key, "phone");
+	assert_int_equal(tl.inquiries.channels[0].count, 499);
+	assert_int_equal(tl.inquiries.channels[1].count, 88);
+	assert_int_equal(tl.inquiries.ntopics, 3);
+	{
+		size_t i, web = 0;
+
+		for (i = 0; i < tl.nnotices; i++)
+			if (strcmp(tl.notices[i].channel, "web") == 0) {
+				web++;
+				assert_int_equal(tl.notices[i].no, (int)web);
+			}
+		assert_int_equal(web, 12);
+	}
+	assert_true(tl.classified);
+	assert_int_equal(tl.reg.cls, REG_SERIOUS);
+	assert_string_equal(tl.reg.row->kanji, "五");
+	assert_int_equal(tl.reg.pair, 'A');
+	assert_true(tl.reg.due.year == 2026 && tl.reg.due.month == 12 &&
+	    tl.reg.due.day == 16);
+	assert_int_equal(tl.detected, fixture_at("2026-11-16T12:03:00+09:00"));
+	assert_int_equal(tl.identified, fixture_at("2026-11-16T12:30:00+09:00"));
+	assert_int_equal(tl.to_detect, 3 * 60 * 1000000LL);
+	assert_int_equal(tl.to_identify, 30 * 60 * 1000000LL);
+	assert_int_equal(tl.impacts[0].since_occurred,
+	    (2 * 60 + 15) * 60 * 1000000LL);
+	{
+		size_t n;
+
+		assert_non_null(timeline_notes(&tl, "cause.scale", &n));
+		assert_int_equal(n, 2);
+		assert_non_null(timeline_notes(&tl, "measure.permanent", &n));
+		assert_int_equal(n, 2);
+		assert_non_null(timeline_notes(&tl, "overview", &n));
+		assert_int_equal(n, 1);
+	}
+	timeline_free(&tl);
+	fixture_free(&fx);
+	free(got);
+	free(want);
+}
+
+static void
+test_shuffled(void **state)
+{
+	struct fixture fx;
+	struct timeline tl;
+	char *first = NULL, *d, *blk, *want = fixture_read_text(
+	    "sample-timeline.txt");
+	unsigned seed = 12345;
+	int round;
+	size_t i;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	for (round = 0; round < 20; round++) {
+		/* Fisher-Yates with a fixed LCG: the same 20 orders every run. */
+		for (i = fx.n - 1; i > 0; i--) {
+			size_t j;
+			struct tl_event t;
+
+			seed = seed * 1103515245 + 12345;
+			j = (seed >> 8) % (i + 1);
+			t = fx.evs[i];
+			fx.evs[i] = fx.evs[j];
+			fx.evs[j] = t;
+		}
+		assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf,
+		    NOW, &tl), 0);
+		d = dump(&tl);
+		blk = block(&tl, &fx.zone);
+		assert_string_equal(blk, want);
+		if (first == NULL)
+			first = d;
+		else {
+			assert_string_equal(d, first);
+			free(d);
+		}
+		free(blk);
+		timeline_free(&tl);
+	}
+	free(first);
+	free(want);
+	fixture_free(&fx);
+}
+
+/* The same instants written with other offsets render the same. */
+static void
+test_offsets(void **state)
+{
+	struct fixture fx;
+	struct timeline a, b;
+	char *ba, *bb;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
+	    &a), 0);
+	ba = block(&a, &fx.zone);
+	/* 12:03 JST as UTC and as New York time. */
+	json_object_set_new(json_array_get(fx.lines, 4), "at",
+	    json_string("2026-11-16T03:03:00Z"));
+	json_object_set_new(json_array_get(fx.lines, 5), "at",
+	    json_string("2026-11-15T22:30:00-05:00"));
+	fixture_drop(&fx, 9999);	/* rebuilds the events */
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
+	    &b), 0);
+	bb = block(&b, &fx.zone);
+	assert_string_equal(ba, bb);
+	free(ba);
+	free(bb);
+	timeline_free(&a);
+	timeline_free(&b);
+	fixture_free(&fx);
+}
+
+static const struct tl_entry *
+entry_at(const struct timeline *tl, const char *rfc)
+{
+	size_t i;
+	int64_t t = fixture_at(rfc);
+
+	for (i = 0; i < tl->nentries; i++)
+		if (tl->entries[i].at == t)
+			return &tl->entries[i];
+	return NULL;
+}
+
+static void
+test_supersede_retract(void **state)
+{
+	struct fixture fx;
+	struct timeline tl;
+	const struct tl_entry *e;
+	size_t n0;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	n0 = fx.n;
+	/* Line 7 is 12:40 ストレージ機器Ａの再起動を開始; correct its time and text. */
+	fixture_add(&fx, "{\"kind\":\"action\",\"incident\":\"SAMPLE-1\","
+	    "\"at\":\"2026-11-16T12:41:00+09:00\",\"phase\":\"recover\","
+	    "\"actor\":\"ネットワークオペレーション部門\",\"text\":\"ストレージ機器Ａの"
+	    "再起動を開始（訂正）\",\"supersedes\":7}");
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
+	    &tl), 0);
+	assert_null(entry_at(&tl, "2026-11-16T12:40:00+09:00"));
+	assert_non_null((e = entry_at(&tl, "2026-11-16T12:41:00+09:00")));
+	assert_string_equal(e->text, "ストレージ機器Ａの再起動を開始（訂正）");
+	timeline_free(&tl);
+
+	/* A correction of the correction: only the last one shows. */
+	fixture_add(&fx, "{\"kind\":\"action\",\"incident\":\"SAMPLE-1\","
+	    "\"at\":\"2026-11-16T12:42:00+09:00\",\"phase\":\"recover\","
+	    "\"text\":\"三度目\",\"supersedes\":64}");
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
+	    &tl), 0);
+	assert_null(entry_at(&tl, "2026-11-16T12:40:00+09:00"));
+	assert_null(entry_at(&tl, "2026-11-16T12:41:00+09:00"));
+	assert_string_equal(entry_at(&tl, "2026-11-16T12:42:00+09:00")->text,
+	    "三度目");
+	timeline_free(&tl);
+
+	/* Retracting the last correction restores the one before it. */
+	fixture_add(&fx, "{\"kind\":\"retract\",\"incident\":\"SAMPLE-1\","
+	    "\"at\":\"2026-11-16T13:00:00+09:00\",\"target\":65,\"text\":\"誤り\"}");
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
+	    &tl), 0);
+	assert_null(entry_at(&tl, "2026-11-16T12:42:00+09:00"));
+	assert_non_null(entry_at(&tl, "2026-11-16T12:41:00+09:00"));
+	timeline_free(&tl);
+
+	/* Retracting an entry drops it; so does retracting an impact's recovery. */
+	fixture_add(&fx, "{\"kind\":\"retract\",\"incident\":\"SAMPLE-1\","
+	    "\"at\":\"2026-11-16T13:00:00+09:00\",\"target\":6,\"text\":\"誤り\"}");
+	fixture_add(&fx, "{\"kind\":\"retract\",\"incident\":\"SAMPLE-1\","
+	    "\"at\":\"2026-11-27T13:00:00+09:00\",\"target\":16,\"text\":\"早すぎた\"}");
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
+	    &tl), 0);
+	assert_null(entry_at(&tl, "2026-11-16T12:30:00+09:00"));
+	assert_int_equal(tl.identified_id, 0);
+	assert_false(tl.all_recovered);
+	assert_true(tl.impacts[1].provisional);
+	assert_int_equal(fx.n, n0 + 5);
+	timeline_free(&tl);
+	fixture_free(&fx);
+}
+
+static void
+test_in_progress(void **state)
+{
+	struct fixture fx;
+	struct timeline tl;
+	char *d;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	fixture_drop(&fx, 16);	/* ② recovered at 11/26 23:40 */
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf,
+	    fixture_at("2026-11-16T15:30:59+09:00"), &tl), 0);
+	assert_false(tl.all_recovered);
+	assert_int_equal(tl.recovered, 0);
+	assert_true(tl.impacts[1].provisional);
+	assert_int_equal(tl.impacts[1].recover_id, 0);
+	assert_string_equal((d = durstr(tl.impacts[1].duration)), "3時間30分間");
+	free(d);
+	assert_false(tl.impacts[0].provisional);
+	/* Already serious: ① alone lasted 2時間15分間 with 58,990 users. */
+	assert_int_equal(tl.reg.cls, REG_SERIOUS);
+	timeline_free(&tl);
+	fixture_free(&fx);
+}
+
+static void
+test_alerts_and_phases(void **state)
+{
+	struct fixture fx;
+	struct timeline tl;
+	const struct tl_entry *e;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	fixture_add(&fx, "{\"kind\":\"alert\",\"incident\":\"SAMPLE-1\","
+	    "\"at\":\"2026-11-16T12:02:00+09:00\",\"status\":\"firing\","
+	    "\"name\":\"StorageDown\",\"labels\":{\"instance\":\"storage-a\"},"
+	    "\"annotations\":{\"summary\":\"ストレージ機器Ａ 応答なし\"}}");
+	fixture_add(&fx, "{\"kind\":\"alert\",\"incident\":\"SAMPLE-1\","
+	    "\"at\":\"2026-11-16T12:58:00+09:00\",\"status\":\"resolved\","
+	    "\"name\":\"StorageDown\",\"labels\":{\"instance\":\"storage-a\"}}");
+	/* An action with no phase continues the phase before it. */
+	fixture_add(&fx, "{\"kind\":\"action\",\"incident\":\"SAMPLE-1\","
+	    "\"at\":\"2026-11-16T12:31:00+09:00\",\"text\":\"ログを採取\"}");
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
+	    &tl), 0);
+	assert_non_null((e = entry_at(&tl, "2026-11-16T12:02:00+09:00")));
+	assert_string_equal(e->text,
+	    "StorageDown（storage-a）：ストレージ機器Ａ 応答なし を検知");
+	assert_string_equal(e->actor, "監視業務部門");
+	assert_string_equal(e->heading, "障害検知");
+	assert_int_equal(tl.detected, fixture_at("2026-11-16T12:02:00+09:00"));
+	assert_non_null((e = entry_at(&tl, "2026-11-16T12:58:00+09:00")));
+	assert_string_equal(e->text, "StorageDown（storage-a） の解消を確認");
+	assert_string_equal(e->phase, "recover");
+	assert_string_equal(entry_at(&tl, "2026-11-16T12:31:00+09:00")->heading,
+	    "障害箇所の特定");
+	/* The work phase is headed as its entry asked: （機器追加作業）. */
+	assert_string_equal(entry_at(&tl, "2026-11-16T12:00:00+09:00")->heading,
+	    "機器追加作業");
+	timeline_free(&tl);
+	fixture_free(&fx);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_shuffled),
+		cmocka_unit_test(test_offsets),
+		cmocka_unit_test(test_supersede_retract),
+		cmocka_unit_test(test_in_progress),
+		cmocka_unit_test(test_alerts_and_phases),
+	};
+
+	return cmocka_run_group_tests_name("timeline", tests, NULL, NULL);
+}
