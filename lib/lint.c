@@ -155,17 +155,14 @@ check_impacts(const struct timeline *tl, struct lint *l)
 				    im->name);
 			continue;
 		}
-		for (j = i + 1; j < tl->nimpacts; j++)
-			if (strcmp(tl->impacts[j].name, im->name) == 0 &&
-			    tl->impacts[j].start_id != 0 && im->recover_id != 0 &&
-			    tl->impacts[j].start < im->recovered) {
-				int64_t two[2] = { im->start_id,
-				    tl->impacts[j].start_id };
+	}
+	for (i = 0; i < tl->ndup_starts; i++) {
+		int64_t ids[1] = { tl->dup_starts[i] };
 
-				add(l, LINT_WARNING, "impact-overlap", two, 2,
-				    "impact %s started again before it recovered",
-				    im->name);
-			}
+		add(l, LINT_WARNING, "impact-started-twice", ids, 1,
+		    "event %lld starts an impact that is already open; it is "
+		    "ignored (recover the impact first, or amend the start)",
+		    (long long)tl->dup_starts[i]);
 	}
 }
 

@@ -280,8 +280,12 @@ timeline_build(const struct tl_incident *inc, const struct tl_event *evs,
 					break;
 				}
 			if (strcmp(op, "start") == 0) {
-				if (im != NULL && im->recover_id == 0)
-					break;	/* already open: lint says so */
+				if (im != NULL && im->recover_id == 0) {
+					/* Already open: ignored, and lint says so. */
+					GROW(tl->dup_starts, tl->ndup_starts);
+					tl->dup_starts[tl->ndup_starts++] = ev->id;
+					break;
+				}
 				GROW(tl->impacts, tl->nimpacts);
 				im = &tl->impacts[tl->nimpacts++];
 				memset(im, 0, sizeof(*im));
@@ -522,6 +526,7 @@ timeline_free(struct timeline *tl)
 		free(tl->owned[i]);
 	free(tl->owned);
 	free(tl->impacts);
+	free(tl->dup_starts);
 	free(tl->entries);
 	free(tl->users.samples);
 	free(tl->notices);

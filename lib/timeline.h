@@ -153,6 +153,8 @@ struct timeline {
 	int64_t		 recovered;	/* the last recovery, when all are */
 	int64_t		 longest;	/* the longest 継続時間, µs */
 	int64_t		 longest_id;	/* the impact start it belongs to */
+	int64_t		*dup_starts;	/* starts of an impact already open: ignored */
+	size_t		 ndup_starts;
 	struct tl_entry	*entries;	/* the 詳細な措置模様, in order */
 	size_t		 nentries;
 	struct tl_users	 users;		/* the affected-user series */

@@ -189,6 +189,44 @@ test_impact_order(void **state)
 }
 
 static void
+test_started_twice(void **state)
+{
+	with(NULL, "impact-started-twice", 0, 0);
+	with(L("\"kind\":\"impact\",\"op\":\"start\",\"at\":\"2026-11-16T13:00:00+09:00\","
+	    "\"name\":\"mail-view\",\"label\":\"閲覧不可\""), "impact-started-twice", 64, 1);
+	/* Starting again after a recovery is a new impact, not a mistake. */
+	with(L("\"kind\":\"impact\",\"op\":\"start\",\"at\":\"2026-11-16T15:00:00+09:00\","
+	    "\"name\":\"mail-send\",\"label\":\"再発\""), "impact-started-twice", 0, 0);
+}
+
+static void
+test_category_and_impacts(void **state)
+{
+	struct fixture fx;
+	struct timeline tl;
+	struct lint l;
+	int64_t i;
+
+	with(NULL, "no-category", 0, 0);
+	with(NULL, "no-impact", 0, 0);
+	fixture_load(&fx, "sample-incident.ndjson");
+	fx.inc.category = 0;
+	for (i = 2; i <= 3; i++)
+		fixture_drop(&fx, i);
+	fixture_drop(&fx, 15);
+	fixture_drop(&fx, 16);
+	fx.inc.category = 0;
+	l = run(&fx, &tl);
+	assert_non_null(find(&l, "no-category"));
+	assert_non_null(find(&l, "no-impact"));
+	assert_false(tl.classified);
+	assert_int_equal(tl.occurred, 0);
+	lint_free(&l);
+	timeline_free(&tl);
+	fixture_free(&fx);
+}
+
+static void
 test_recovered_before_start(void **state)
 {
 	struct fixture fx;
@@ -294,6 +332,8 @@ main(void)
 		cmocka_unit_test(test_note_users),
 		cmocka_unit_test(test_impact_order),
 		cmocka_unit_test(test_recovered_before_start),
+		cmocka_unit_test(test_started_twice),
+		cmocka_unit_test(test_category_and_impacts),
 		cmocka_unit_test(test_entry_before_occurrence),
 		cmocka_unit_test(test_no_detect),
 		cmocka_unit_test(test_inquiry_sum),
