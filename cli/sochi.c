@@ -19,6 +19,10 @@
 #endif
 
 static const struct cmd_entry *const cmds[] = {
+	&cmd_list_entry,
+	&cmd_timeline_entry,
+	&cmd_report_entry,
+	&cmd_check_entry,
 	&cmd_send_entry,
 	NULL
 };
@@ -28,16 +32,18 @@ usage(FILE *fp)
 {
 	const struct cmd_entry *const *c;
 
-	fprintf(fp, "usage: sochi [-V] [-c file] [--socket path] command "
-	    "[args]\n"
+	fprintf(fp, "usage: sochi [-V] [-c file] [--socket path] [--db conninfo] "
+	    "command [args]\n"
 	    "  -c, --config FILE  read FILE (default: $SOCHI_CONFIG, else "
 	    SOCHI_DEFAULT_CONFIG ")\n"
 	    "  --socket PATH      sochid's socket (default: $SOCHI_SOCKET, "
 	    "else the config's)\n"
+	    "  --db CONNINFO      the database for reading (default: the "
+	    "config's, else PG*)\n"
 	    "  -V, --version      print the version and exit\n"
 	    "  -h, --help         print this help and exit\n\ncommands:\n");
 	for (c = cmds; *c != NULL; c++)
-		fprintf(fp, "  %-6s %-22s %s\n", (*c)->name, (*c)->usage,
+		fprintf(fp, "  %-8s %-34s %s\n", (*c)->name, (*c)->usage,
 		    (*c)->summary);
 	fprintf(fp, "\n`sochi COMMAND --help` describes one command.\n");
 }
@@ -75,6 +81,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "db", required_argument, NULL, 'D' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -90,6 +97,7 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'c': file = optarg; break;
 		case 's': sock = optarg; break;
+		case 'D': cli.db = optarg; break;
 		case 'V':
 			printf("sochi %s\n", PACKAGE_VERSION);
 			return 0;
@@ -133,6 +141,10 @@ main(int argc, char *argv[])
 		cli.socket = cli.cf.socket;
 	optind = 0;
 	rv = (*c)->exec(&cli, argc, argv);
+	if (cli.conn != NULL)
+		PQfinish(cli.conn);
+	if (cli.zone_loaded)
+		zone_free(&cli.zone);
 	config_free(&cli.cf);
 	return rv;
 }

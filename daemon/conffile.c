@@ -14,6 +14,7 @@
 
 #include "conffile.h"
 #include "sbuf.h"
+#include "zone.h"
 
 const char *
 conffile_path(const char *arg)
@@ -87,4 +88,30 @@ conffile_load(struct sochi_config *cf, const char *path, int required,
 		rv = -1;
 	sbuf_free(&b);
 	return rv;
+}
+
+int
+conffile_zone(const char *name, struct zone *z, char *err, size_t errlen)
+{
+	struct sbuf b = SBUF_INIT;
+	const char *tzdir;
+	char path[1024];
+
+	if ((tzdir = getenv("TZDIR")) == NULL || *tzdir == '\0')
+		tzdir = "/usr/share/zoneinfo";
+	snprintf(path, sizeof(path), "%s/%s", tzdir, name);
+	if (read_all(path, &b) == -1) {
+		snprintf(err, errlen, "zone %s: %s: %s", name, path,
+		    strerror(errno));
+		sbuf_free(&b);
+		return -1;
+	}
+	if (zone_from_tzif(z, (const unsigned char *)b.data, b.len, name) == -1) {
+		snprintf(err, errlen, "zone %s: %s is not a TZif file", name,
+		    path);
+		sbuf_free(&b);
+		return -1;
+	}
+	sbuf_free(&b);
+	return 0;
 }

@@ -41,6 +41,22 @@ struct sochi_config {
 	long		 batch_max;	/* most events in one database round trip */
 	long		 write_timeout;	/* seconds an event may wait for the database */
 	enum log_level	 log_level;	/* least severe message logged */
+	struct report_profile {
+		char	*company;	/* 氏名: the carrier's name */
+		char	*company_kana;	/* its ふりがな */
+		char	*representative; /* 代表者: 代表取締役社長 ○○ ○○ */
+		char	*postal_code;	/* 郵便番号 */
+		char	*address;	/* 住所 */
+		char	*address_kana;	/* its ふりがな */
+		char	*registration_date; /* 登録年月日 (or 届出年月日) */
+		char	*registration_number; /* 登録番号 (or 届出番号) */
+		char	*contact_phone;	/* 連絡先 */
+		char	*contact_department; /* 部署 */
+		char	*contact_person; /* 担当 */
+		char	*general_manager; /* 電気通信設備統括管理者 */
+		char	*chief_engineer; /* 主任技術者と資格: 総務 次郎（伝送交換） */
+		char	*alert_actor;	/* the actor of alert entries */
+	} report;			/* [report]: the report's header */
 	struct config_map tokens;	/* [tokens] sender name = secret */
 	struct config_map phases;	/* [phases] id = heading, in order */
 	struct config_map actors;	/* [actors] login = department */

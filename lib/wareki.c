@@ -37,8 +37,9 @@ on_or_after(const struct local_time *lt, int y, int m, int d)
 	return lt->day >= d;
 }
 
-int
-wareki_date(const struct local_time *lt, struct sbuf *b)
+/* 令和8年 (元年 for an era's first year; 西暦 before 明治). */
+static int
+era_year(const struct local_time *lt, struct sbuf *b)
 {
 	const struct era *e;
 	int n;
@@ -47,13 +48,27 @@ wareki_date(const struct local_time *lt, struct sbuf *b)
 		if (on_or_after(lt, e->y, e->m, e->d))
 			break;
 	if (e->name == NULL)
-		return sbuf_printf(b, "西暦%d年%d月%d日", lt->year, lt->month,
-		    lt->day);
+		return sbuf_printf(b, "西暦%d年", lt->year);
 	n = lt->year - e->y + 1;
 	if (n == 1)
-		return sbuf_printf(b, "%s元年%d月%d日", e->name, lt->month,
-		    lt->day);
-	return sbuf_printf(b, "%s%d年%d月%d日", e->name, n, lt->month, lt->day);
+		return sbuf_printf(b, "%s元年", e->name);
+	return sbuf_printf(b, "%s%d年", e->name, n);
+}
+
+int
+wareki_date(const struct local_time *lt, struct sbuf *b)
+{
+	if (era_year(lt, b) == -1)
+		return -1;
+	return sbuf_printf(b, "%d月%d日", lt->month, lt->day);
+}
+
+int
+wareki_month(const struct local_time *lt, struct sbuf *b)
+{
+	if (era_year(lt, b) == -1)
+		return -1;
+	return sbuf_printf(b, "%d月", lt->month);
 }
 
 int

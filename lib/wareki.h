@@ -14,6 +14,8 @@
 
 /* 令和8年11月25日 (元年 for an era's first year; 西暦 before 明治). */
 int	wareki_date(const struct local_time *, struct sbuf *);
+/* 令和8年11月 */
+int	wareki_month(const struct local_time *, struct sbuf *);
 /* 令和8年11月25日（水曜日） */
 int	wareki_date_wday(const struct local_time *, struct sbuf *);
 /* 令和8年11月25日（水曜日）12時00分 */

@@ -1,0 +1,134 @@
+/*
+ * sochi timeline [-i CODE] [--follow]: the ＜詳細な措置模様＞ block, as in the
+ * report; with --follow it is drawn again whenever an event arrives.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sochi.h"
+#include "timeline_text.h"
+#include "wareki.h"
+
+static int	cmd_timeline_exec(struct cli *, int, char **);
+
+const struct cmd_entry cmd_timeline_entry = {
+	"timeline", "[-i CODE] [--follow]",
+	"the 詳細な措置模様 block; --follow redraws it", cmd_timeline_exec
+};
+
+static volatile sig_atomic_t stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void
+timeline_usage(FILE *fp)
+{
+	fprintf(fp, "usage: sochi timeline [-i CODE] [--follow] [--interval SEC]\n"
+	    "Prints the ＜詳細な措置模様＞ block of an incident, as in its report.\n"
+	    "  -i, --incident CODE  the incident (default: $SOCHI_INCIDENT, else the\n"
+	    "                       only open incident)\n"
+	    "      --follow         draw it again whenever an event arrives, until\n"
+	    "                       interrupted\n"
+	    "      --interval SEC   how often --follow looks (default 1)\n");
+}
+
+static int
+draw(struct cli *cli, const char *code, int clear, int64_t *seen)
+{
+	struct cli_incident ci;
+	struct timeline tl;
+	struct sbuf b = SBUF_INIT;
+	int64_t now;
+
+	cli_now(NULL, &now);
+	if (cli_load_incident(cli, code, &ci) == -1)
+		return -1;
+	if (ci.max_event == *seen && clear) {
+		cli_incident_free(&ci);
+		return 0;
+	}
+	*seen = ci.max_event;
+	if (cli_build(cli, &ci, now, &tl) == -1) {
+		cli_incident_free(&ci);
+		return -1;
+	}
+	timeline_text_block(&tl, &cli->zone, &b);
+	if (clear)
+		fputs("\033[H\033[2J", stdout);
+	if (clear) {
+		struct local_time lt;
+
+		zone_local(&cli->zone, now, &lt);
+		printf("%s  %s  (%02d:%02d:%02d)\n\n", ci.code, ci.inc.title,
+		    lt.hour, lt.min, lt.sec);
+	}
+	if (b.len > 0)
+		fwrite(b.data, 1, b.len, stdout);
+	else
+		printf("（まだ記録がありません）\n");
+	fflush(stdout);
+	sbuf_free(&b);
+	timeline_free(&tl);
+	cli_incident_free(&ci);
+	return 0;
+}
+
+static int
+cmd_timeline_exec(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "incident", required_argument, NULL, 'i' },
+		{ "follow", no_argument, NULL, 'F' },
+		{ "interval", required_argument, NULL, 'I' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *incident = NULL;
+	char code[80];
+	int ch, follow = 0, interval = 1;
+	int64_t seen = -1;
+
+	while ((ch = getopt_long(argc, argv, "i:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'i': incident = optarg; break;
+		case 'F': follow = 1; break;
+		case 'I':
+			interval = atoi(optarg);
+			if (interval < 1 || interval > 3600) {
+				fprintf(stderr, "sochi timeline: --interval: "
+				    "expected 1 to 3600 seconds, got \"%s\"\n",
+				    optarg);
+				return EXIT_TROUBLE;
+			}
+			break;
+		case 'h': timeline_usage(stdout); return 0;
+		default: timeline_usage(stderr); return EXIT_TROUBLE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "sochi timeline: unexpected argument: %s\n",
+		    argv[optind]);
+		return EXIT_TROUBLE;
+	}
+	if (cli_pick_incident(cli, incident, code, sizeof(code)) == -1)
+		return EXIT_TROUBLE;
+	if (!follow)
+		return draw(cli, code, 0, &seen) == -1 ? EXIT_TROUBLE : 0;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	while (!stop) {
+		if (draw(cli, code, 1, &seen) == -1)
+			return EXIT_TROUBLE;
+		sleep((unsigned)interval);
+	}
+	return 0;
+}

@@ -1,0 +1,60 @@
+/*
+ * The draft 重大な事故報告書（詳報）, 様式第50の3: the header and the body rows
+ * of the form, in the official order and wording (spec/form-50-3.md), built
+ * once from the timeline model and rendered by report_text.c, report_md.c,
+ * report_html.c and report_json.c.  Whatever the events cannot tell shows
+ * REPORT_TODO, and is listed in `missing`.
+ */
+#ifndef SOCHI_REPORT_H
+#define SOCHI_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "sbuf.h"
+#include "timeline.h"
+#include "zone.h"
+
+#define REPORT_TODO	"【要記入】"
+
+struct report {
+	const struct timeline	*tl;		/* the model */
+	const struct tl_incident *inc;		/* the incident */
+	const struct report_profile *profile;	/* the carrier's header */
+	const struct zone	*zone;		/* the carrier's zone */
+	int64_t			 now;		/* the report date */
+};
+
+struct report_item {
+	const char	*label;		/* 郵便番号, 発生年月日及び時刻, ... */
+	const char	*key;		/* its name in JSON and in `missing` */
+	char		*content;	/* lines separated by '\n' */
+	int		 missing;	/* content has REPORT_TODO in it */
+};
+
+struct report_doc {
+	struct report_item *header;	/* the letter's head, in order */
+	size_t		 nheader;
+	struct report_item *rows;	/* the form's rows, in order */
+	size_t		 nrows;
+	char		*date;		/* 令和8年11月28日 */
+	char		*timeline;	/* the 詳細な措置模様 block */
+	char		*users_chart;	/* 影響利用者数の推移 as text lines */
+};
+
+int	report_build(const struct report *, struct report_doc *);
+void	report_doc_free(struct report_doc *);
+
+/* The renderers. */
+int	report_text(const struct report *, struct sbuf *);
+int	report_markdown(const struct report *, struct sbuf *);
+int	report_html(const struct report *, struct sbuf *);
+int	report_json(const struct report *, struct sbuf *);
+
+/* Display columns of UTF-8 text: East Asian wide characters count two. */
+size_t	text_width(const char *, size_t);
+/* ① for 1 ... ⑳ for 20, then (21)... */
+int	report_circled(int, struct sbuf *);
+
+#endif

@@ -1,0 +1,339 @@
+/*
+ * The four renderers over the sample incident: text and Markdown byte for
+ * byte against golden files, HTML and JSON by their contents; an incident
+ * with no notes shows 【要記入】 everywhere a person must write; one still in
+ * progress shows 未復旧 and provisional durations.
+ *
+ * SOCHI_WRITE_GOLDEN=DIR writes what the renderers produce into DIR, for a
+ * person to compare with the form before replacing the golden files.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "report.h"
+
+#define NOW	fixture_at("2026-11-28T12:00:00+09:00")
+
+static struct report_profile profile;
+
+static void
+set_profile(void)
+{
+	profile.company = "○○株式会社";
+	profile.company_kana = "まるまるかぶしきがいしゃ";
+	profile.representative = "代表取締役社長 ○○ ○○";
+	profile.postal_code = "○○○-○○○○";
+	profile.address = "○県○市○丁目○番地の○";
+	profile.address_kana = "まるけんまるしまるちょうめまるばんちのまる";
+	profile.registration_date = "平成○年○月○日";
+	profile.registration_number = "○○○○";
+	profile.contact_phone = "○○○○-○○-○○○○";
+	profile.contact_department = "○○部 ○○課";
+	profile.contact_person = "○○";
+	profile.general_manager = "総務 太郎";
+	profile.chief_engineer = "総務 次郎（伝送交換）";
+}
+
+static char *
+render(struct fixture *fx, int (*fn)(const struct report *, struct sbuf *),
+    int64_t now, const struct report_profile *p)
+{
+	struct timeline tl;
+	struct report r;
+	struct sbuf b = SBUF_INIT;
+
+	assert_int_equal(timeline_build(&fx->inc, fx->evs, fx->n, &fx->cf, now,
+	    &tl), 0);
+	r.tl = &tl;
+	r.inc = &fx->inc;
+	r.profile = p;
+	r.zone = &fx->zone;
+	r.now = now;
+	assert_int_equal(fn(&r, &b), 0);
+	timeline_free(&tl);
+	return sbuf_steal(&b);
+}
+
+static void
+maybe_write(const char *name, const char *text)
+{
+	const char *dir = getenv("SOCHI_WRITE_GOLDEN");
+	char path[1024];
+	FILE *f;
+
+	if (dir == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void
+golden(int (*fn)(const struct report *, struct sbuf *), const char *name)
+{
+	struct fixture fx;
+	char *got, *want;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	got = render(&fx, fn, NOW, &profile);
+	maybe_write(name, got);
+	want = fixture_read_text(name);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	fixture_free(&fx);
+}
+
+static void
+test_text(void **state)
+{
+	golden(report_text, "sample-report.txt");
+}
+
+static void
+test_markdown(void **state)
+{
+	golden(report_markdown, "sample-report.md");
+}
+
+/* The labels of the form, in the order they must appear. */
+static const char *const labels[] = {
+	"様式第50の３（第57条関係）", "重大な事故報告書（詳報）", "総務大臣 殿",
+	"郵便番号", "住所", "氏名", "登録年月日又は届出年月日及び届出番号",
+	"連絡先", "発生年月日及び時刻", "復旧年月日及び時刻", "発生場所",
+	"事故の全体概要", "事故の原因となつた電気通信設備の概要", "発生状況",
+	"措置模様（事故対応状況）", "発生原因", "再発防止策", "利用者対応状況",
+	"関連する基準及び規程", "関連する事故の発生傾向",
+	"電気通信設備統括管理者の氏名",
+	"事故の対策を確認した電気通信主任技術者の氏名及び資格の種別", NULL
+};
+
+static void
+in_order(const char *doc, const char *const *want)
+{
+	const char *p = doc, *q;
+
+	for (; *want != NULL; want++) {
+		if ((q = strstr(p, *want)) == NULL)
+			fail_msg("'%s' missing or out of order", *want);
+		p = q + strlen(*want);
+	}
+}
+
+static void
+test_html(void **state)
+{
+	static const char *const figures[] = {
+		"令和8年11月16日（月曜日）12時00分",
+		"令和8年11月16日（月曜日）14時15分（継続時間：2時間15分間）",
+		"令和8年11月26日（木曜日）23時40分（継続時間：10日間11時間40分間）",
+		"58,990人 （契約数ベース）", "総契約数：904,432人（令和8年11月時点）",
+		"587件", "電話 499件、メール 88件", "第12報 11月26日 23時40分",
+		"一の項から四の項までに掲げる電気通信役務以外の電気通信役務",
+		"総務 次郎（伝送交換）", NULL
+	};
+	struct fixture fx;
+	char *html, *p;
+	int samples = 0, impacts = 0, entries = 0, i;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	html = render(&fx, report_html, NOW, &profile);
+	maybe_write("sample-report.html", html);
+	in_order(html, labels);
+	for (i = 0; figures[i] != NULL; i++)
+		if (strstr(html, figures[i]) == NULL)
+			fail_msg("HTML lacks %s", figures[i]);
+	/* Self-contained: no external assets of any kind. */
+	assert_null(strstr(html, "src="));
+	assert_null(strstr(html, "<link"));
+	assert_null(strstr(html, "@import"));
+	assert_non_null(strstr(html, "@page { size: A4;"));
+	/* Both charts, with their data points. */
+	assert_non_null(strstr(html, "<svg id=\"users-chart\""));
+	assert_non_null(strstr(html, "<svg id=\"timeline-chart\""));
+	for (p = html; (p = strstr(p, "class=\"sample\"")) != NULL; p++)
+		samples++;
+	for (p = html; (p = strstr(p, "class=\"impact\"")) != NULL; p++)
+		impacts++;
+	for (p = html; (p = strstr(p, "class=\"entry\"")) != NULL; p++)
+		entries++;
+	assert_int_equal(samples, 8);
+	assert_int_equal(impacts, 2);
+	assert_int_equal(entries, 11);
+	assert_non_null(strstr(html, "data-at=\"2026-11-16T13:30:00+09:00\" "
+	    "data-count=\"58990\""));
+	assert_non_null(strstr(html, "data-no=\"2\" data-start=\"2026-11-16T12:00:00"
+	    "+09:00\" data-end=\"2026-11-26T23:40:00+09:00\" data-minutes=\"15100\""));
+	assert_null(strstr(html, REPORT_TODO));
+	free(html);
+	fixture_free(&fx);
+}
+
+static void
+test_json(void **state)
+{
+	struct fixture fx;
+	char *text;
+	json_t *j, *im;
+	json_error_t err;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	text = render(&fx, report_json, NOW, &profile);
+	maybe_write("sample-report.json", text);
+	j = json_loads(text, 0, &err);
+	assert_non_null(j);
+	im = json_object_get(j, "impacts");
+	assert_int_equal(json_array_size(im), 2);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    json_array_get(im, 0), "duration"), "text")), "2時間15分間");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+	    json_array_get(im, 1), "duration"), "minutes")), 15100);
+	/* Figures name the events they came from (ids are line numbers here). */
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(
+	    json_array_get(im, 0), "event_ids"), 0)), 2);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(
+	    json_array_get(im, 0), "event_ids"), 1)), 15);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(
+	    json_object_get(j, "occurred"), "event_ids"), 0)), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j,
+	    "users"), "max")), 58990);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(
+	    json_object_get(j, "users"), "max_event_ids"), 0)), 19);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j,
+	    "users"), "total")), 904432);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j,
+	    "inquiries"), "total")), 587);
+	assert_int_equal(json_array_size(json_object_get(j, "notices")), 13);
+	assert_int_equal(json_array_size(json_object_get(j, "timeline")), 11);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j,
+	    "classification"), "class")), "serious");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j,
+	    "classification"), "row")), "五");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j,
+	    "classification"), "pair")), "A");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j,
+	    "classification"), "due")), "2026-12-16");
+	assert_int_equal(json_array_size(json_object_get(j, "missing")), 0);
+	json_decref(j);
+	free(text);
+	fixture_free(&fx);
+}
+
+static void
+test_no_notes(void **state)
+{
+	static const char *const todo_in[] = { "overview", "equipment",
+	    "cause", "prevention", "standards", "related", "general_manager",
+	    "chief_engineer", NULL };
+	struct fixture fx;
+	char *text, *json, *md;
+	json_t *j, *missing;
+	json_error_t err;
+	int64_t id;
+	size_t i, count = 0;
+	const char *p;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	for (id = 47; id <= 63; id++)
+		fixture_drop(&fx, id);
+	text = render(&fx, report_text, NOW, NULL);
+	md = render(&fx, report_markdown, NOW, NULL);
+	maybe_write("no-notes-report.txt", text);
+	for (p = text; (p = strstr(p, REPORT_TODO)) != NULL; p++)
+		count++;
+	/*
+	 * 12 in the letter's head (no profile), 15 in the body: 概要, the
+	 * equipment's two behaviours, 算定根拠, 措置模様の概要, the three causes,
+	 * both kinds of measure, その他の対応, 基準, 発生傾向, and the two names.
+	 */
+	assert_int_equal(count, 27);
+	assert_non_null(strstr(md, REPORT_TODO));
+	json = render(&fx, report_json, NOW, NULL);
+	j = json_loads(json, 0, &err);
+	missing = json_object_get(j, "missing");
+	for (i = 0; todo_in[i] != NULL; i++) {
+		size_t k;
+		int found = 0;
+
+		for (k = 0; k < json_array_size(missing); k++)
+			if (strncmp(json_string_value(json_array_get(missing, k)),
+			    todo_in[i], strlen(todo_in[i])) == 0)
+				found = 1;
+		if (!found)
+			fail_msg("missing lacks %s", todo_in[i]);
+	}
+	assert_true(json_is_null(json_object_get(json_object_get(j, "overview"),
+	    "summary")));
+	assert_true(json_is_null(json_object_get(j, "general_manager")));
+	json_decref(j);
+	free(json);
+	free(text);
+	free(md);
+	fixture_free(&fx);
+}
+
+static void
+test_in_progress(void **state)
+{
+	struct fixture fx;
+	char *text, *json;
+	json_t *j;
+	json_error_t err;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	fixture_drop(&fx, 16);
+	text = render(&fx, report_text, fixture_at("2026-11-16T15:30:00+09:00"),
+	    &profile);
+	assert_non_null(strstr(text, "② 過去に受信したメールの閲覧ができない：未復旧"
+	    "（継続時間：3時間30分間 ※暫定、11月16日 15時30分現在）"));
+	assert_non_null(strstr(text, "① 電子メールの送受信ができない：令和8年11月16日"
+	    "（月曜日）14時15分（継続時間：2時間15分間）"));
+	json = render(&fx, report_json, fixture_at("2026-11-16T15:30:00+09:00"),
+	    &profile);
+	j = json_loads(json, 0, &err);
+	assert_true(json_is_true(json_object_get(json_array_get(json_object_get(j,
+	    "impacts"), 1), "provisional")));
+	assert_true(json_is_null(json_object_get(json_array_get(json_object_get(j,
+	    "impacts"), 1), "recovered")));
+	assert_true(json_is_false(json_object_get(j, "all_recovered")));
+	json_decref(j);
+	free(json);
+	free(text);
+	fixture_free(&fx);
+}
+
+static void
+test_width(void **state)
+{
+	assert_int_equal(text_width("abc", 3), 3);
+	assert_int_equal(text_width("発生場所", strlen("発生場所")), 8);
+	assert_int_equal(text_width("①（ａ）", strlen("①（ａ）")), 8);
+	assert_int_equal(text_width("ｱ", strlen("ｱ")), 1);	/* half-width kana */
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_markdown),
+		cmocka_unit_test(test_html),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_no_notes),
+		cmocka_unit_test(test_in_progress),
+		cmocka_unit_test(test_width),
+	};
+
+	set_profile();
+	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
+}
