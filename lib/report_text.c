@@ -8,7 +8,7 @@
 #include "report.h"
 
 #define PAGE		76	/* columns of a line */
-#define LABEL		18	/* columns of the label column */
+#define LABEL		28	/* columns of the label column: 14 full-width */
 #define GAP		2	/* between label and content */
 
 static void
