@@ -2,7 +2,7 @@
  * The form's contents, built once for every renderer.  The wording follows
  * the public sample (seed/000_14028949877cec49.txt); every figure comes from
  * the timeline model, every text a person must write from a note, and what
- * is not known yet is REPORT_TODO.
+ * is not known yet is REPORT_FILL_IN.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -90,9 +90,9 @@ add_md_hm(const struct report *r, int64_t t, struct sbuf *b)
 }
 
 static void
-text_or_todo(struct sbuf *b, const char *s)
+text_or_blank(struct sbuf *b, const char *s)
 {
-	sbuf_adds(b, s != NULL && *s != '\0' ? s : REPORT_TODO);
+	sbuf_adds(b, s != NULL && *s != '\0' ? s : REPORT_FILL_IN);
 }
 
 static const char *
@@ -117,7 +117,7 @@ add_item(struct report_item **arr, size_t *n, const char *label,
 	p[*n].label = label;
 	p[*n].key = key;
 	p[*n].content = sbuf_steal(content);
-	p[*n].missing = strstr(p[*n].content, REPORT_TODO) != NULL;
+	p[*n].missing = strstr(p[*n].content, REPORT_FILL_IN) != NULL;
 	(*n)++;
 	return 0;
 }
@@ -132,7 +132,7 @@ header(const struct report *r, struct report_doc *d)
 	if (p == NULL)
 		p = &empty;
 #define H(label, key, value) do {					\
-	text_or_todo(&b, (value));					\
+	text_or_blank(&b, (value));					\
 	add_item(&d->header, &d->nheader, (label), (key), &b);		\
 } while (0)
 	H("郵便番号", "postal_code", p->postal_code);
@@ -143,13 +143,13 @@ header(const struct report *r, struct report_doc *d)
 	H("", "representative", p->representative);
 	H("登録年月日", "registration_date", p->registration_date);
 	H("登録番号", "registration_number", p->registration_number);
-	text_or_todo(&b, p->contact_phone);
+	text_or_blank(&b, p->contact_phone);
 	sbuf_adds(&b, "\n（");
-	text_or_todo(&b, p->company);
+	text_or_blank(&b, p->company);
 	sbuf_addc(&b, ' ');
-	text_or_todo(&b, p->contact_department);
+	text_or_blank(&b, p->contact_department);
 	sbuf_adds(&b, " 担当：");
-	text_or_todo(&b, p->contact_person);
+	text_or_blank(&b, p->contact_person);
 	sbuf_adds(&b, "）");
 	add_item(&d->header, &d->nheader, "連絡先", "contact", &b);
 #undef H
@@ -163,7 +163,7 @@ row_occurred(const struct report *r, struct report_doc *d)
 	if (r->tl->occurred_id != 0)
 		add_local(r, r->tl->occurred, &b, wareki_datetime);
 	else
-		sbuf_adds(&b, REPORT_TODO);
+		sbuf_adds(&b, REPORT_FILL_IN);
 	add_item(&d->rows, &d->nrows, "発生年月日及び時刻", "occurred", &b);
 }
 
@@ -196,7 +196,7 @@ row_recovery(const struct report *r, struct report_doc *d)
 		}
 	}
 	if (b.len == 0)
-		sbuf_adds(&b, REPORT_TODO);
+		sbuf_adds(&b, REPORT_FILL_IN);
 	add_item(&d->rows, &d->nrows, "復旧年月日及び時刻", "recovery", &b);
 }
 
@@ -208,7 +208,7 @@ row_location(const struct report *r, struct report_doc *d)
 
 	if (loc == NULL && r->inc != NULL)
 		loc = r->inc->location;
-	text_or_todo(&b, loc);
+	text_or_blank(&b, loc);
 	add_item(&d->rows, &d->nrows, "発生場所", "location", &b);
 }
 
@@ -218,11 +218,11 @@ row_overview(const struct report *r, struct report_doc *d)
 	struct sbuf b = SBUF_INIT;
 
 	sbuf_adds(&b, "＜影響を与えた電気通信役務の区分＞\n");
-	text_or_todo(&b, r->tl->classified ? r->tl->reg.row->text : NULL);
+	text_or_blank(&b, r->tl->classified ? r->tl->reg.row->text : NULL);
 	sbuf_adds(&b, "\n＜影響を与えた電気通信役務＞\n");
-	text_or_todo(&b, r->inc != NULL ? r->inc->service : NULL);
+	text_or_blank(&b, r->inc != NULL ? r->inc->service : NULL);
 	sbuf_adds(&b, "\n＜概要＞\n");
-	text_or_todo(&b, note_text(r, "overview"));
+	text_or_blank(&b, note_text(r, "overview"));
 	add_item(&d->rows, &d->nrows, "事故の全体概要", "overview", &b);
 }
 
@@ -232,11 +232,11 @@ row_equipment(const struct report *r, struct report_doc *d)
 	struct sbuf b = SBUF_INIT;
 
 	sbuf_adds(&b, "設備名：");
-	text_or_todo(&b, r->inc != NULL ? r->inc->equipment : NULL);
+	text_or_blank(&b, r->inc != NULL ? r->inc->equipment : NULL);
 	sbuf_adds(&b, "\n＜正常時の動作＞\n");
-	text_or_todo(&b, note_text(r, "equipment.normal"));
+	text_or_blank(&b, note_text(r, "equipment.normal"));
 	sbuf_adds(&b, "\n＜事故発生時の動作＞\n");
-	text_or_todo(&b, note_text(r, "equipment.failure"));
+	text_or_blank(&b, note_text(r, "equipment.failure"));
 	add_item(&d->rows, &d->nrows, "事故の原因となつた電気通信設備の概要",
 	    "equipment", &b);
 }
@@ -259,7 +259,7 @@ row_situation(const struct report *r, struct report_doc *d)
 		shown++;
 	}
 	if (shown == 0)
-		sbuf_printf(&b, "%s\n", REPORT_TODO);
+		sbuf_printf(&b, "%s\n", REPORT_FILL_IN);
 	sbuf_adds(&b, "＜影響を与えた利用者数＞\n");
 	if (tl->users.max >= 0) {
 		count_format(tl->users.max, &b);
@@ -267,7 +267,7 @@ row_situation(const struct report *r, struct report_doc *d)
 		if (tl->users.basis != NULL)
 			sbuf_printf(&b, " （%s）", tl->users.basis);
 	} else
-		sbuf_adds(&b, REPORT_TODO);
+		sbuf_adds(&b, REPORT_FILL_IN);
 	if (tl->users.total >= 0) {
 		struct local_time lt;
 
@@ -281,9 +281,9 @@ row_situation(const struct report *r, struct report_doc *d)
 	if (region == NULL)
 		region = note_text(r, "users.region");
 	sbuf_adds(&b, "\n＜影響を与えた地域＞\n");
-	text_or_todo(&b, region);
+	text_or_blank(&b, region);
 	sbuf_adds(&b, "\n＜影響利用者数の算定根拠＞\n");
-	text_or_todo(&b, note_text(r, "users.basis"));
+	text_or_blank(&b, note_text(r, "users.basis"));
 	if (tl->users.n > 0)
 		sbuf_adds(&b, "\n（影響利用者数の推移については、別添「影響利用者数の"
 		    "推移」を参照）");
@@ -296,7 +296,7 @@ row_measures(const struct report *r, struct report_doc *d)
 	struct sbuf b = SBUF_INIT;
 
 	sbuf_adds(&b, "＜措置模様の概要＞\n");
-	text_or_todo(&b, note_text(r, "measure.summary"));
+	text_or_blank(&b, note_text(r, "measure.summary"));
 	sbuf_adds(&b, "\n\n＜詳細な措置模様＞\n");
 	if (d->timeline != NULL && *d->timeline != '\0') {
 		size_t n = strlen(d->timeline);
@@ -304,7 +304,7 @@ row_measures(const struct report *r, struct report_doc *d)
 		/* The block ends with a newline; the row does not. */
 		sbuf_add(&b, d->timeline, d->timeline[n - 1] == '\n' ? n - 1 : n);
 	} else
-		sbuf_adds(&b, REPORT_TODO);
+		sbuf_adds(&b, REPORT_FILL_IN);
 	add_item(&d->rows, &d->nrows, "措置模様（事故対応状況）", "measures", &b);
 }
 
@@ -315,7 +315,7 @@ add_causes(const struct report *r, struct sbuf *b, const char *section)
 	const struct tl_note *no = timeline_notes(r->tl, section, &n);
 
 	if (no == NULL) {
-		sbuf_adds(b, REPORT_TODO);
+		sbuf_adds(b, REPORT_FILL_IN);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -373,7 +373,7 @@ row_prevention(const struct report *r, struct report_doc *d)
 			sbuf_addc(&b, '\n');
 		sbuf_printf(&b, "%s\n", parts[p].heading);
 		if (m == NULL)
-			sbuf_adds(&b, REPORT_TODO);
+			sbuf_adds(&b, REPORT_FILL_IN);
 		for (i = 0; i < n; i++) {
 			if (i > 0)
 				sbuf_addc(&b, '\n');
@@ -385,7 +385,7 @@ row_prevention(const struct report *r, struct report_doc *d)
 				add_iso_date(m[i].due, &b);
 				sbuf_adds(&b, "実施完了予定");
 			} else
-				sbuf_adds(&b, "実施日又は実施予定日：" REPORT_TODO);
+				sbuf_adds(&b, "実施日又は実施予定日：" REPORT_FILL_IN);
 			sbuf_adds(&b, "】");
 		}
 	}
@@ -442,7 +442,7 @@ row_users_response(const struct report *r, struct report_doc *d)
 			sbuf_adds(&b, "件）");
 		}
 	} else
-		sbuf_adds(&b, REPORT_TODO);
+		sbuf_adds(&b, REPORT_FILL_IN);
 
 	sbuf_adds(&b, "\n＜自社HPへの情報掲載＞\n");
 	for (i = 0; i < tl->nnotices; i++)
@@ -460,7 +460,7 @@ row_users_response(const struct report *r, struct report_doc *d)
 			sbuf_printf(&b, "（%s）", tl->notices[i].text);
 		}
 	} else if (s == NULL)
-		sbuf_adds(&b, REPORT_TODO);
+		sbuf_adds(&b, REPORT_FILL_IN);
 	else
 		sbuf_truncate(&b, b.len - 1);
 
@@ -479,7 +479,7 @@ row_users_response(const struct report *r, struct report_doc *d)
 		if ((s = note_text(r, "notice.press")) != NULL)
 			sbuf_printf(&b, "\n%s", s);
 		else if (!any)
-			sbuf_printf(&b, "\n%s", REPORT_TODO);
+			sbuf_printf(&b, "\n%s", REPORT_FILL_IN);
 	}
 
 	sbuf_adds(&b, "\n＜その他の対応＞");
@@ -496,7 +496,7 @@ row_users_response(const struct report *r, struct report_doc *d)
 	if ((s = note_text(r, "response.other")) != NULL)
 		sbuf_printf(&b, "\n・%s", s);
 	else if (other == 0)
-		sbuf_printf(&b, "\n%s", REPORT_TODO);
+		sbuf_printf(&b, "\n%s", REPORT_FILL_IN);
 	add_item(&d->rows, &d->nrows, "利用者対応状況", "users_response", &b);
 }
 
@@ -506,7 +506,7 @@ row_note(const struct report *r, struct report_doc *d, const char *label,
 {
 	struct sbuf b = SBUF_INIT;
 
-	text_or_todo(&b, note_text(r, section));
+	text_or_blank(&b, note_text(r, section));
 	add_item(&d->rows, &d->nrows, label, key, &b);
 }
 
@@ -516,7 +516,7 @@ row_profile(struct report_doc *d, const char *label, const char *key,
 {
 	struct sbuf b = SBUF_INIT;
 
-	text_or_todo(&b, value);
+	text_or_blank(&b, value);
 	add_item(&d->rows, &d->nrows, label, key, &b);
 }
 

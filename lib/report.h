@@ -3,7 +3,7 @@
  * of the form, in the official order and wording (spec/form-50-3.md), built
  * once from the timeline model and rendered by report_text.c, report_md.c,
  * report_html.c and report_json.c.  Whatever the events cannot tell shows
- * REPORT_TODO, and is listed in `missing`.
+ * REPORT_FILL_IN, and is listed in `missing`.
  */
 #ifndef SOCHI_REPORT_H
 #define SOCHI_REPORT_H
@@ -16,7 +16,7 @@
 #include "timeline.h"
 #include "zone.h"
 
-#define REPORT_TODO	"【要記入】"
+#define REPORT_FILL_IN	"【要記入】"
 
 struct report {
 	const struct timeline	*tl;		/* the model */
@@ -30,7 +30,7 @@ struct report_item {
 	const char	*label;		/* 郵便番号, 発生年月日及び時刻, ... */
 	const char	*key;		/* its name in JSON and in `missing` */
 	char		*content;	/* lines separated by '\n' */
-	int		 missing;	/* content has REPORT_TODO in it */
+	int		 missing;	/* content has REPORT_FILL_IN in it */
 };
 
 struct report_doc {

@@ -30,23 +30,23 @@ static const char style[] =
 "table.form td { white-space: pre-wrap; word-break: break-all; }\n"
 "table.form tr { break-inside: avoid; page-break-inside: avoid; }\n"
 "table.form tr.long { break-inside: auto; page-break-inside: auto; }\n"
-".todo { background: #ffe98a; font-weight: bold; }\n"
+".fill-in { background: #ffe98a; font-weight: bold; }\n"
 "section.attachment { break-before: page; page-break-before: always; }\n"
 "section.attachment h2 { font-size: 12pt; margin: 0 0 3mm; }\n"
 "svg { width: 100%; height: auto; font-family: sans-serif; }\n"
 "svg text { font-size: 9px; }\n"
 "@media screen { body { padding: 10mm; } }\n";
 
-/* Escapes text for HTML; REPORT_TODO is marked so it stands out. */
+/* Escapes text for HTML; REPORT_FILL_IN is marked so it stands out. */
 static void
 esc(struct sbuf *b, const char *s)
 {
-	size_t todo = strlen(REPORT_TODO);
+	size_t fill = strlen(REPORT_FILL_IN);
 
 	for (; *s != '\0'; s++) {
-		if (strncmp(s, REPORT_TODO, todo) == 0) {
-			sbuf_adds(b, "<span class=\"todo\">" REPORT_TODO "</span>");
-			s += todo - 1;
+		if (strncmp(s, REPORT_FILL_IN, fill) == 0) {
+			sbuf_adds(b, "<span class=\"fill-in\">" REPORT_FILL_IN "</span>");
+			s += fill - 1;
 			continue;
 		}
 		switch (*s) {
@@ -364,7 +364,7 @@ report_html(const struct report *r, struct sbuf *b)
 	if (r->tl->users.n > 0)
 		users_chart(r, b);
 	else
-		sbuf_adds(b, "<p><span class=\"todo\">" REPORT_TODO "</span>"
+		sbuf_adds(b, "<p><span class=\"fill-in\">" REPORT_FILL_IN "</span>"
 		    "（影響利用者数の記録がありません）</p>\n");
 	sbuf_adds(b, "</section>\n<section class=\"attachment\" "
 	    "id=\"attachment-timeline\">\n<h2>別添　影響と措置の時系列</h2>\n");

@@ -174,7 +174,7 @@ test_html(void **state)
 	    "data-count=\"58990\""));
 	assert_non_null(strstr(html, "data-no=\"2\" data-start=\"2026-11-16T12:00:00"
 	    "+09:00\" data-end=\"2026-11-26T23:40:00+09:00\" data-minutes=\"15100\""));
-	assert_null(strstr(html, REPORT_TODO));
+	assert_null(strstr(html, REPORT_FILL_IN));
 	free(html);
 	fixture_free(&fx);
 }
@@ -232,7 +232,7 @@ test_json(void **state)
 static void
 test_no_notes(void **state)
 {
-	static const char *const todo_in[] = { "overview", "equipment",
+	static const char *const must_fill[] = { "overview", "equipment",
 	    "cause", "prevention", "standards", "related", "general_manager",
 	    "chief_engineer", NULL };
 	struct fixture fx;
@@ -249,7 +249,7 @@ test_no_notes(void **state)
 	text = render(&fx, report_text, NOW, NULL);
 	md = render(&fx, report_markdown, NOW, NULL);
 	maybe_write("no-notes-report.txt", text);
-	for (p = text; (p = strstr(p, REPORT_TODO)) != NULL; p++)
+	for (p = text; (p = strstr(p, REPORT_FILL_IN)) != NULL; p++)
 		count++;
 	/*
 	 * 12 in the letter's head (no profile), 15 in the body: 概要, the
@@ -257,20 +257,20 @@ test_no_notes(void **state)
 	 * both kinds of measure, その他の対応, 基準, 発生傾向, and the two names.
 	 */
 	assert_int_equal(count, 27);
-	assert_non_null(strstr(md, REPORT_TODO));
+	assert_non_null(strstr(md, REPORT_FILL_IN));
 	json = render(&fx, report_json, NOW, NULL);
 	j = json_loads(json, 0, &err);
 	missing = json_object_get(j, "missing");
-	for (i = 0; todo_in[i] != NULL; i++) {
+	for (i = 0; must_fill[i] != NULL; i++) {
 		size_t k;
 		int found = 0;
 
 		for (k = 0; k < json_array_size(missing); k++)
 			if (strncmp(json_string_value(json_array_get(missing, k)),
-			    todo_in[i], strlen(todo_in[i])) == 0)
+			    must_fill[i], strlen(must_fill[i])) == 0)
 				found = 1;
 		if (!found)
-			fail_msg("missing lacks %s", todo_in[i]);
+			fail_msg("missing lacks %s", must_fill[i]);
 	}
 	assert_true(json_is_null(json_object_get(json_object_get(j, "overview"),
 	    "summary")));
