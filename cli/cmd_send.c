@@ -9,7 +9,6 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +54,25 @@ send_usage(FILE *fp)
 	    "2 when sochid could not be reached or the input not read.\n");
 }
 
+struct send_ctx {
+	int		 quiet;		/* print refusals only */
+	int		 refused;	/* a line was refused */
+};
+
+static void
+print_answer(const char *line, size_t len, void *arg)
+{
+	struct send_ctx *ctx = arg;
+	int ok = len >= 10 && strncmp(line, "{\"ok\":true", 10) == 0;
+
+	if (!ok)
+		ctx->refused = 1;
+	if (!ctx->quiet || !ok) {
+		fwrite(line, 1, len, stdout);
+		putchar('\n');
+	}
+}
+
 static int
 cmd_send_exec(struct cli *cli, int argc, char **argv)
 {
@@ -63,12 +81,10 @@ cmd_send_exec(struct cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct sbuf in = SBUF_INIT, ans = SBUF_INIT;
-	struct pollfd pfd;
-	size_t sent = 0, lines = 0, answered = 0, i, start;
-	int ch, fd, quiet = 0, refused = 0, i_arg;
-	ssize_t n;
-	char chunk[65536];
+	struct sbuf in = SBUF_INIT;
+	struct send_ctx ctx = { 0, 0 };
+	size_t lines = 0, i, start;
+	int ch, fd, quiet = 0, i_arg, rv;
 
 	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -101,78 +117,18 @@ cmd_send_exec(struct cli *cli, int argc, char **argv)
 	for (i = 0; i < in.len; i++)
 		if (in.data[i] == '\n')
 			lines++;
-	/* Blank lines get no answer from sochid; do not wait for one. */
+	/* Empty lines (a lone CR too) get no answer from sochid. */
 	for (i = 0, start = 0; i < in.len; i++)
 		if (in.data[i] == '\n') {
-			size_t j;
-			int blank = 1;
-
-			for (j = start; j < i; j++)
-				if (in.data[j] != ' ' && in.data[j] != '\t' &&
-				    in.data[j] != '\r')
-					blank = 0;
-			if (blank)
+			if (i == start || (i == start + 1 && in.data[start] == '\r'))
 				lines--;
 			start = i + 1;
 		}
-	signal(SIGPIPE, SIG_IGN);
-	if ((fd = cli_connect(cli)) == -1) {
-		sbuf_free(&in);
-		return 2;
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	if (in.len == 0)
-		shutdown(fd, SHUT_WR);
-	while (answered < lines) {
-		pfd.fd = fd;
-		pfd.events = POLLIN | (sent < in.len ? POLLOUT : 0);
-		if (poll(&pfd, 1, -1) == -1) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if ((pfd.revents & POLLOUT) && sent < in.len) {
-			n = write(fd, in.data + sent, in.len - sent);
-			if (n > 0) {
-				sent += (size_t)n;
-				if (sent == in.len)
-					shutdown(fd, SHUT_WR);
-			} else if (n == -1 && errno != EAGAIN && errno != EINTR)
-				break;
-		}
-		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
-			n = read(fd, chunk, sizeof(chunk));
-			if (n == 0 || (n == -1 && errno != EAGAIN &&
-			    errno != EINTR))
-				break;
-			if (n < 0)
-				continue;
-			sbuf_add(&ans, chunk, (size_t)n);
-			for (;;) {
-				char *nl = memchr(ans.data, '\n', ans.len);
-				size_t len;
-
-				if (nl == NULL)
-					break;
-				len = (size_t)(nl - ans.data) + 1;
-				answered++;
-				if (strncmp(ans.data, "{\"ok\":true", 10) != 0)
-					refused = 1;
-				if (!quiet || strncmp(ans.data, "{\"ok\":true",
-				    10) != 0)
-					fwrite(ans.data, 1, len, stdout);
-				memmove(ans.data, ans.data + len, ans.len - len);
-				ans.len -= len;
-			}
-		}
-	}
-	close(fd);
+	ctx.quiet = quiet;
+	rv = cli_exchange(cli, in.data != NULL ? in.data : "", in.len, lines,
+	    print_answer, &ctx);
 	sbuf_free(&in);
-	sbuf_free(&ans);
-	if (answered < lines) {
-		fprintf(stderr, "sochi send: sochid closed the connection after "
-		    "%zu of %zu answers\n", answered, lines);
-		return 2;
-	}
-	return refused ? 1 : 0;
+	if (rv == -1)
+		return EXIT_TROUBLE;
+	return ctx.refused ? EXIT_FINDINGS : 0;
 }

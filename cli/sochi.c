@@ -19,11 +19,22 @@
 #endif
 
 static const struct cmd_entry *const cmds[] = {
+	&cmd_open_entry,
+	&cmd_log_entry,
+	&cmd_impact_entry,
+	&cmd_users_entry,
+	&cmd_notice_entry,
+	&cmd_inquiry_entry,
+	&cmd_note_entry,
+	&cmd_amend_entry,
+	&cmd_retract_entry,
+	&cmd_close_entry,
 	&cmd_list_entry,
 	&cmd_timeline_entry,
 	&cmd_report_entry,
 	&cmd_check_entry,
 	&cmd_send_entry,
+	&cmd_phases_entry,
 	NULL
 };
 
@@ -43,7 +54,7 @@ usage(FILE *fp)
 	    "  -V, --version      print the version and exit\n"
 	    "  -h, --help         print this help and exit\n\ncommands:\n");
 	for (c = cmds; *c != NULL; c++)
-		fprintf(fp, "  %-8s %-34s %s\n", (*c)->name, (*c)->usage,
+		fprintf(fp, "  %-8s %s\n           %s\n", (*c)->name, (*c)->usage,
 		    (*c)->summary);
 	fprintf(fp, "\n`sochi COMMAND --help` describes one command.\n");
 }

@@ -36,9 +36,27 @@ extern const struct cmd_entry cmd_list_entry;
 extern const struct cmd_entry cmd_timeline_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_check_entry;
+extern const struct cmd_entry cmd_open_entry;
+extern const struct cmd_entry cmd_log_entry;
+extern const struct cmd_entry cmd_impact_entry;
+extern const struct cmd_entry cmd_users_entry;
+extern const struct cmd_entry cmd_notice_entry;
+extern const struct cmd_entry cmd_inquiry_entry;
+extern const struct cmd_entry cmd_note_entry;
+extern const struct cmd_entry cmd_amend_entry;
+extern const struct cmd_entry cmd_retract_entry;
+extern const struct cmd_entry cmd_close_entry;
+extern const struct cmd_entry cmd_phases_entry;
 
 /* Connects to sochid's socket; on failure prints why (naming it) and returns -1. */
 int	cli_connect(const struct cli *);
+/*
+ * Writes data (expect request lines) to sochid on one connection and calls
+ * on_line for each answer line; -1 (with a message) if sochid cannot be
+ * reached or closes before answering every line.
+ */
+int	cli_exchange(const struct cli *, const char *, size_t, size_t,
+	    void (*)(const char *, size_t, void *), void *);
 
 /* One incident as read from the database, and its timeline's inputs. */
 struct cli_incident {

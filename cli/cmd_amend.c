@@ -1,0 +1,183 @@
+/*
+ * sochi amend EVENT_ID [TEXT] [options]: a correction.  The new event
+ * repeats the old one with the options given changed, and supersedes it:
+ * the timeline shows the correction in its place, the log keeps both.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pgsync.h"
+#include "rfc3339.h"
+#include "write.h"
+
+static int	cmd_amend_exec(struct cli *, int, char **);
+
+const struct cmd_entry cmd_amend_entry = {
+	"amend", "EVENT_ID [TEXT] [options of its kind]",
+	"correct an event (the log keeps both)", cmd_amend_exec
+};
+
+static void
+amend_usage(FILE *fp)
+{
+	fprintf(fp, "usage: sochi amend EVENT_ID [TEXT] [-i CODE] [--at T] "
+	    "[--actor A] [options of its kind]\n"
+	    "Corrects an event: the correction repeats it with what you give\n"
+	    "changed, and takes its place in the timeline and the report.\n"
+	    "  action   TEXT, --phase, --heading\n"
+	    "  impact   --label, --users (of a start)\n"
+	    "  users    --count, --total, --basis, --region\n"
+	    "  notice   TEXT, --channel\n"
+	    "  inquiry  --count, --channel, --topic\n"
+	    "  note     TEXT, --stage, --due, --done\n"
+	    "  any      --at, --actor\n"
+	    "The event must belong to the incident (-i, default: its own).\n"
+	    "  --json   print sochid's answer as it is\n");
+}
+
+/* The options each kind takes, besides --at and --actor. */
+static const struct {
+	const char	*kind;
+	unsigned	 opts;
+	int		 text;		/* takes TEXT */
+} kinds[] = {
+	{ "action", WO(W_PHASE) | WO(W_HEADING) | WO(W_TEXT), 1 },
+	{ "impact", WO(W_LABEL) | WO(W_USERS), 0 },
+	{ "users", WO(W_COUNT) | WO(W_TOTAL) | WO(W_BASIS) | WO(W_REGION), 0 },
+	{ "notice", WO(W_CHANNEL) | WO(W_TEXT), 1 },
+	{ "inquiry", WO(W_COUNT) | WO(W_CHANNEL) | WO(W_TOPIC), 0 },
+	{ "note", WO(W_STAGE) | WO(W_DUE) | WO(W_DONE) | WO(W_TEXT), 1 },
+};
+
+static const struct {
+	enum wopt	 o;
+	const char	*field;
+	int		 number;
+} fields[] = {
+	{ W_PHASE, "phase", 0 }, { W_HEADING, "heading", 0 },
+	{ W_TEXT, "text", 0 }, { W_LABEL, "label", 0 },
+	{ W_USERS, "users", 1 }, { W_COUNT, "count", 1 },
+	{ W_TOTAL, "total", 1 }, { W_BASIS, "basis", 0 },
+	{ W_REGION, "region", 0 }, { W_CHANNEL, "channel", 0 },
+	{ W_TOPIC, "topic", 0 }, { W_STAGE, "stage", 0 }, { W_DUE, "due", 0 },
+	{ W_DONE, "done", 0 },
+};
+
+static const char *const option_names[W__COUNT] = {
+	[W_PHASE] = "--phase", [W_HEADING] = "--heading", [W_TEXT] = "TEXT",
+	[W_LABEL] = "--label", [W_USERS] = "--users", [W_COUNT] = "--count",
+	[W_TOTAL] = "--total", [W_BASIS] = "--basis", [W_REGION] = "--region",
+	[W_CHANNEL] = "--channel", [W_TOPIC] = "--topic", [W_STAGE] = "--stage",
+	[W_DUE] = "--due", [W_DONE] = "--done",
+};
+
+static int
+cmd_amend_exec(struct cli *cli, int argc, char **argv)
+{
+	struct wargs w;
+	struct sbuf text = SBUF_INIT;
+	char err[512], idbuf[32], code[80];
+	const char *p[1] = { idbuf }, *kind, *k;
+	PGresult *res;
+	json_t *ev = NULL, *data, *v;
+	json_error_t jerr;
+	int64_t id, at, num;
+	size_t i, ki;
+	int rv, j;
+
+	if ((rv = wargs_parse("amend", argc, argv, WO_COMMON | WO(W_PHASE) |
+	    WO(W_HEADING) | WO(W_TEXT) | WO(W_LABEL) | WO(W_USERS) |
+	    WO(W_COUNT) | WO(W_TOTAL) | WO(W_BASIS) | WO(W_REGION) |
+	    WO(W_CHANNEL) | WO(W_TOPIC) | WO(W_STAGE) | WO(W_DUE) | WO(W_DONE),
+	    amend_usage, &w)) != 0)
+		return rv > 0 ? 0 : EXIT_TROUBLE;
+	if (w.argc < 1 || wargs_count("amend", "EVENT_ID", w.argv[0], &id) == -1) {
+		amend_usage(stderr);
+		return EXIT_TROUBLE;
+	}
+	for (j = 1; j < w.argc; j++)
+		sbuf_printf(&text, "%s%s", j > 1 ? " " : "", w.argv[j]);
+	if (text.len > 0)
+		w.v[W_TEXT] = text.data;
+	if (cli_db(cli) == -1 || cli_load_zone(cli) == -1) {
+		sbuf_free(&text);
+		return EXIT_TROUBLE;
+	}
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
+	res = pgsync_exec(cli->conn, "select e.kind, i.code, (extract(epoch "
+	    "from e.occurred_at) * 1000000)::bigint, e.actor, e.phase, e.text, "
+	    "e.data::text from event e left join incident i on i.id = "
+	    "e.incident_id where e.id = $1", 1, p, err, sizeof(err));
+	if (res == NULL || PQntuples(res) == 0) {
+		fprintf(stderr, "sochi amend: %s\n", res == NULL ? err :
+		    "no such event");
+		PQclear(res);
+		sbuf_free(&text);
+		return EXIT_TROUBLE;
+	}
+	kind = PQgetvalue(res, 0, 0);
+	for (ki = 0; ki < sizeof(kinds) / sizeof(kinds[0]); ki++)
+		if (strcmp(kinds[ki].kind, kind) == 0)
+			break;
+	if (ki == sizeof(kinds) / sizeof(kinds[0])) {
+		fprintf(stderr, "sochi amend: event %lld is a%s %s, which cannot "
+		    "be amended%s\n", (long long)id, kind[0] == 'i' ||
+		    kind[0] == 'a' ? "n" : "", kind, strcmp(kind, "alert") == 0 ?
+		    " (alerts come from monitoring; retract it instead)" : "");
+		rv = EXIT_TROUBLE;
+		goto out;
+	}
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (w.v[fields[i].o] != NULL && !(kinds[ki].opts &
+		    WO(fields[i].o))) {
+			fprintf(stderr, "sochi amend: %s does not apply to a%s %s\n",
+			    option_names[fields[i].o], kind[0] == 'i' ||
+			    kind[0] == 'a' ? "n" : "", kind);
+			rv = EXIT_TROUBLE;
+			goto out;
+		}
+	if (w.v[W_INCIDENT] != NULL)
+		snprintf(code, sizeof(code), "%s", w.v[W_INCIDENT]);
+	else
+		snprintf(code, sizeof(code), "%s", PQgetisnull(res, 0, 1) ? "" :
+		    PQgetvalue(res, 0, 1));
+	at = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	if (w.v[W_AT] != NULL && cli_at(cli, w.v[W_AT], w.now, &at) == -1) {
+		rv = EXIT_TROUBLE;
+		goto out;
+	}
+	/* The original, then what was given. */
+	if (w.v[W_ACTOR] == NULL && !PQgetisnull(res, 0, 3))
+		w.v[W_ACTOR] = PQgetvalue(res, 0, 3);
+	ev = cli_event(cli, &w, kind, code, at);
+	data = json_loads(PQgetvalue(res, 0, 6), 0, &jerr);
+	json_object_foreach(data, k, v)
+		json_object_set(ev, k, v);
+	json_decref(data);
+	if (!PQgetisnull(res, 0, 4))
+		json_object_set_new(ev, "phase", json_string(PQgetvalue(res, 0, 4)));
+	if (!PQgetisnull(res, 0, 5))
+		json_object_set_new(ev, "text", json_string(PQgetvalue(res, 0, 5)));
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const char *val = w.v[fields[i].o];
+
+		if (val == NULL)
+			continue;
+		if (fields[i].number) {
+			if (wargs_count("amend", option_names[fields[i].o], val,
+			    &num) == -1) {
+				rv = EXIT_TROUBLE;
+				goto out;
+			}
+			json_object_set_new(ev, fields[i].field, json_integer(num));
+		} else
+			json_object_set_new(ev, fields[i].field, json_string(val));
+	}
+	json_object_set_new(ev, "supersedes", json_integer(id));
+	rv = cli_send_events(cli, &w, &ev, 1, NULL);
+out:
+	json_decref(ev);
+	PQclear(res);
+	sbuf_free(&text);
+	return rv;
+}
