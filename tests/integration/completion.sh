@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Bash completion offers the verbs, a verb's options, and the configured
+# phase names after --phase.
+. "$(dirname "$0")/lib.sh"
+export PATH="$(dirname "$SOCHI"):$PATH"
+export SOCHI_CONFIG=/dev/null
+. "$top_srcdir/contrib/bash-completion/sochi"
+complete_words() { # complete_words WORD...: what <TAB> after them offers
+	COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=()
+	_sochi
+	printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '
+}
+expect_match "verbs" "$(complete_words sochi '')" "amend .*check .*close .*log .*note .*open .*report .*retract"
+expect_eq "verbs starting with re" "$(complete_words sochi re)" "report retract "
+expect_match "log options" "$(complete_words sochi log --)" "--actor .*--at .*--incident .*--phase"
+expect_eq "phases" "$(complete_words sochi log --phase '')" "detect followup identify notify recover work "
+expect_eq "phase prefix" "$(complete_words sochi log --phase re)" "recover "
+expect_eq "notice channels" "$(complete_words sochi notice --channel '')" "other press sns web "
+expect_eq "inquiry channels" "$(complete_words sochi inquiry --channel '')" "mail other phone "
+expect_eq "impact ops" "$(complete_words sochi impact '')" "recover start "
+expect_match "note sections" "$(complete_words sochi note cause)" "^cause.duration cause.scale cause.summary $"
+expect_eq "formats" "$(complete_words sochi report -f '')" "html json md text "
+pass "bash completion: verbs, options, phases, sections, channels, formats"
