@@ -29,6 +29,8 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_amend_entry,
 	&cmd_retract_entry,
 	&cmd_close_entry,
+	&cmd_alerts_entry,
+	&cmd_attach_entry,
 	&cmd_list_entry,
 	&cmd_timeline_entry,
 	&cmd_report_entry,

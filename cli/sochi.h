@@ -47,6 +47,8 @@ extern const struct cmd_entry cmd_amend_entry;
 extern const struct cmd_entry cmd_retract_entry;
 extern const struct cmd_entry cmd_close_entry;
 extern const struct cmd_entry cmd_phases_entry;
+extern const struct cmd_entry cmd_alerts_entry;
+extern const struct cmd_entry cmd_attach_entry;
 
 /* Connects to sochid's socket; on failure prints why (naming it) and returns -1. */
 int	cli_connect(const struct cli *);

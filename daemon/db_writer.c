@@ -212,6 +212,46 @@ batch_append(struct wbatch *b, struct wjob *job, const struct sochi_event *ev,
 	return 0;
 }
 
+/* Appends a row already written (a webhook's alert). */
+static int
+batch_append_raw(struct wbatch *b, struct wjob *job, const char *row,
+    size_t len)
+{
+	size_t mark = b->json.len;
+
+	if ((b->n > 0 && sbuf_addc(&b->json, ',') == -1))
+		return -1;
+	job->off = b->json.len;
+	if (sbuf_add(&b->json, row, len) == -1 || batch_add_job(b, job) == -1) {
+		sbuf_truncate(&b->json, mark);
+		return -1;
+	}
+	job->len = len;
+	job->queued = now_mono();
+	job->expired = 0;
+	w.stats.pending++;
+	return 0;
+}
+
+int
+db_writer_submit_rows(struct wjob **jobs, const struct sbuf *rows, size_t n)
+{
+	struct wbatch *b;
+	size_t i;
+
+	if ((b = batch_new(1)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (batch_append_raw(b, jobs[i], rows[i].data, rows[i].len) ==
+		    -1) {
+			w.stats.pending -= i;
+			batch_release(b);
+			return -1;
+		}
+	dbw_kick();
+	return 0;
+}
+
 int
 db_writer_submit(struct wjob *job, const struct sochi_event *ev,
     const char *source, const char *by)

@@ -49,6 +49,8 @@ int	db_writer_submit(struct wjob *, const struct sochi_event *,
 /* Queues n events to be stored together or not at all. */
 int	db_writer_submit_atomic(struct wjob **, const struct sochi_event *,
 	    size_t, const char *, const char *);
+/* Queues rows written elsewhere (webhook alerts), stored together or not at all. */
+int	db_writer_submit_rows(struct wjob **, const struct sbuf *, size_t);
 void	db_writer_stats(struct db_writer_stats *);
 void	db_writer_free(void);
 

@@ -9,16 +9,21 @@
  */
 #include <sys/queue.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "correlate.h"
 #include "db_writer.h"
 #include "event.h"
+#include "webhook.h"
 #include "http_api.h"
 #include "log.h"
 
@@ -44,6 +49,12 @@ static struct {
 	struct sochi_config *cf;	/* the running config */
 	struct hreq_list inflight;	/* waiting for the writer */
 	size_t		 ninflight;	/* length of inflight */
+	const struct correlator *rules;	/* [rule.NAME], compiled */
+	const struct zone *zabbix_zone;	/* the zone of Zabbix's date macros */
+	struct {
+		uint64_t	 hash;	/* endpoint, group and error */
+		time_t		 when;	/* last logged */
+	} logged[64];			/* refusals logged lately, once per group */
 } h;
 
 static void
@@ -174,19 +185,193 @@ job_done(struct wjob *job, const struct wresult *r)
 		hreq_finish(hr);
 }
 
-/* "Bearer <token>" → the sender's name, or NULL. */
+static int
+b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* Decodes base64 into out (NUL-terminated); -1 if it is not base64. */
+static int
+b64decode(const char *in, char *out, size_t outlen)
+{
+	size_t o = 0;
+	unsigned acc = 0;
+	int bits = 0, v;
+
+	for (; *in != '\0' && *in != '='; in++) {
+		if ((v = b64val((unsigned char)*in)) == -1)
+			return -1;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o + 1 >= outlen)
+				return -1;
+			out[o++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/*
+ * "Bearer <token>" → the sender's name, or NULL.  With basic_ok, also
+ * "Basic base64(user:token)" (Grafana offers one or the other).
+ */
 static const char *
-authenticate(struct evhttp_request *req)
+authenticate(struct evhttp_request *req, int basic_ok)
 {
 	const char *auth = evhttp_find_header(
 	    evhttp_request_get_input_headers(req), "Authorization");
+	char dec[512], *pass;
 
-	if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
+	if (auth == NULL)
+		return NULL;
+	if (basic_ok && strncasecmp(auth, "Basic ", 6) == 0) {
+		auth += 6;
+		while (*auth == ' ')
+			auth++;
+		if (b64decode(auth, dec, sizeof(dec)) == -1)
+			return NULL;
+		pass = strchr(dec, ':');
+		pass = pass != NULL ? pass + 1 : dec;
+		return config_token_name(h.cf, pass, strlen(pass));
+	}
+	if (strncasecmp(auth, "Bearer ", 7) != 0)
 		return NULL;
 	auth += 7;
 	while (*auth == ' ')
 		auth++;
 	return config_token_name(h.cf, auth, strlen(auth));
+}
+
+/*
+ * A monitoring system sends a payload it cannot change again at every
+ * group_interval: log its refusal once an hour per group, not per arrival.
+ */
+static void
+log_refusal_once(const char *path, const char *group, const char *err)
+{
+	uint64_t hash = 1469598103934665603ULL;
+	const char *parts[3] = { path, group, err }, *p;
+	time_t now = time(NULL);
+	size_t i, slot = 0;
+
+	for (i = 0; i < 3; i++)
+		for (p = parts[i]; *p != '\0'; p++) {
+			hash ^= (unsigned char)*p;
+			hash *= 1099511628211ULL;
+		}
+	for (i = 0; i < 64; i++) {
+		if (h.logged[i].hash == hash && now - h.logged[i].when < 3600)
+			return;
+		if (h.logged[i].when < h.logged[slot].when)
+			slot = i;
+	}
+	h.logged[slot].hash = hash;
+	h.logged[slot].when = now;
+	log_warnx("%s: refused a payload of group %s: %s (logged once an hour)",
+	    path, *group ? group : "-", err);
+}
+
+enum hook { HOOK_ALERTMANAGER, HOOK_GRAFANA, HOOK_ZABBIX };
+
+static void
+post_webhook(struct evhttp_request *req, const char *path, enum hook kind,
+    const char *source)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(in), i;
+	struct wh_batch wb;
+	struct sbuf *rows = NULL;
+	struct hreq *hr = NULL;
+	json_error_t jerr;
+	const char *body;
+	json_t *root;
+	char err[512];
+	int rv;
+
+	memset(&wb, 0, sizeof(wb));
+	body = (const char *)evbuffer_pullup(in, -1);
+	root = json_loadb(body != NULL ? body : "", len, 0, &jerr);
+	if (root == NULL) {
+		snprintf(err, sizeof(err), "invalid JSON at line %d column %d: %s",
+		    jerr.line, jerr.column, jerr.text);
+		log_refusal_once(path, "", err);
+		reply_error(req, 400, "Bad Request", err, -1);
+		return;
+	}
+	rv = kind == HOOK_ALERTMANAGER ? webhook_alertmanager(root, &wb, err,
+	    sizeof(err)) : kind == HOOK_GRAFANA ? webhook_grafana(root, &wb, err,
+	    sizeof(err)) : webhook_zabbix(root, h.zabbix_zone, &wb, err,
+	    sizeof(err));
+	if (rv == -1) {
+		log_refusal_once(path, wb.group, err);
+		reply_error(req, 400, "Bad Request", err, -1);
+		goto out;
+	}
+	if (wb.truncated > 0)
+		log_warnx("%s: group %s: Alertmanager left out %ld alerts "
+		    "(max_alerts); they will come on the next notification", path,
+		    wb.group, wb.truncated);
+	if (wb.n == 0) {
+		reply_json(req, 200, "OK", "{\"ok\":true,\"results\":[]}");
+		goto out;
+	}
+	if ((hr = calloc(1, sizeof(*hr))) == NULL ||
+	    (rows = calloc(wb.n, sizeof(*rows))) == NULL ||
+	    (hr->jobs = calloc(wb.n, sizeof(*hr->jobs))) == NULL ||
+	    (hr->jobp = calloc(wb.n, sizeof(*hr->jobp))) == NULL ||
+	    (hr->ids = calloc(wb.n, sizeof(*hr->ids))) == NULL ||
+	    (hr->codes = calloc(wb.n, sizeof(*hr->codes))) == NULL) {
+		reply_error(req, 503, "Service Unavailable", "out of memory", -1);
+		goto out;
+	}
+	hr->n = hr->left = wb.n;
+	hr->array = 1;
+	for (i = 0; i < wb.n; i++) {
+		if (webhook_row(&wb.a[i], correlate_match(h.rules,
+		    wb.a[i].labels), source, h.cf->report.alert_actor,
+		    &rows[i]) == -1) {
+			reply_error(req, 503, "Service Unavailable",
+			    "out of memory", -1);
+			goto out;
+		}
+		hr->jobs[i].done = job_done;
+		hr->jobs[i].arg = hr;
+		hr->jobp[i] = &hr->jobs[i];
+	}
+	hr->req = req;
+	hr->evcon = evhttp_request_get_connection(req);
+	TAILQ_INSERT_TAIL(&h.inflight, hr, entry);
+	h.ninflight++;
+	evhttp_connection_set_closecb(hr->evcon, conn_closed_cb, NULL);
+	if (db_writer_submit_rows(hr->jobp, rows, wb.n) == -1) {
+		TAILQ_REMOVE(&h.inflight, hr, entry);
+		h.ninflight--;
+		evhttp_connection_set_closecb(hr->evcon, NULL, NULL);
+		reply_error(req, 503, "Service Unavailable", "out of memory", -1);
+		goto out;
+	}
+	hr = NULL;	/* the writer's answers own it now */
+out:
+	for (i = 0; rows != NULL && i < wb.n; i++)
+		sbuf_free(&rows[i]);
+	free(rows);
+	hreq_free(hr);
+	wh_batch_free(&wb);
+	json_decref(root);
 }
 
 static void
@@ -302,29 +487,42 @@ route(struct evhttp_request *req, void *arg)
 		get_healthz(req);
 		return;
 	}
-	if (strcmp(path, "/v1/events") == 0) {
+	if (strcmp(path, "/v1/events") == 0 ||
+	    strcmp(path, "/v1/alertmanager") == 0 ||
+	    strcmp(path, "/v1/grafana") == 0 || strcmp(path, "/v1/zabbix") == 0) {
+		int grafana = strcmp(path, "/v1/grafana") == 0;
+
 		if (cmd != EVHTTP_REQ_POST) {
 			evhttp_add_header(evhttp_request_get_output_headers(req),
 			    "Allow", "POST");
 			reply_error(req, 405, "Method Not Allowed",
-			    "POST /v1/events", -1);
+			    "only POST here", -1);
 			return;
 		}
-		if ((source = authenticate(req)) == NULL) {
+		if ((source = authenticate(req, grafana)) == NULL) {
 			evhttp_add_header(evhttp_request_get_output_headers(req),
-			    "WWW-Authenticate", "Bearer realm=\"sochid\"");
-			reply_error(req, 401, "Unauthorized", "missing or unknown "
-			    "token (Authorization: Bearer <token>)", -1);
+			    "WWW-Authenticate", grafana ? "Basic realm=\"sochid\"" :
+			    "Bearer realm=\"sochid\"");
+			reply_error(req, 401, "Unauthorized", grafana ? "missing or "
+			    "unknown token (Bearer <token>, or Basic with the token "
+			    "as password)" : "missing or unknown token "
+			    "(Authorization: Bearer <token>)", -1);
 			return;
 		}
-		post_events(req, source);
+		if (strcmp(path, "/v1/events") == 0)
+			post_events(req, source);
+		else
+			post_webhook(req, path, grafana ? HOOK_GRAFANA :
+			    strcmp(path, "/v1/zabbix") == 0 ? HOOK_ZABBIX :
+			    HOOK_ALERTMANAGER, source);
 		return;
 	}
 	reply_error(req, 404, "Not Found", "no such endpoint", -1);
 }
 
 int
-http_api_init(struct event_base *base, struct sochi_config *cf)
+http_api_init(struct event_base *base, struct sochi_config *cf,
+    const struct correlator *rules, const struct zone *zabbix_zone)
 {
 	char host[256];
 	int port;
@@ -332,6 +530,8 @@ http_api_init(struct event_base *base, struct sochi_config *cf)
 	memset(&h, 0, sizeof(h));
 	TAILQ_INIT(&h.inflight);
 	h.cf = cf;
+	h.rules = rules;
+	h.zabbix_zone = zabbix_zone;
 	if (*cf->listen_http == '\0')
 		return 0;
 	if (config_split_listen(cf->listen_http, host, sizeof(host), &port,

@@ -15,6 +15,7 @@
 
 #include "conffile.h"
 #include "config.h"
+#include "correlate.h"
 #include "db_writer.h"
 #include "http_api.h"
 #include "listener.h"
@@ -22,6 +23,7 @@
 #include "migrate.h"
 #include "pgsync.h"
 #include "sdnotify.h"
+#include "zone.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0"
@@ -30,6 +32,8 @@
 static struct {
 	struct event_base *base;	/* the loop */
 	struct sochi_config cf;		/* the running config */
+	struct correlator *rules;	/* [rule.NAME], compiled */
+	struct zone	 zabbix_zone;	/* the zone of Zabbix's date macros */
 	const char	*conf_path;	/* where it came from */
 	struct event	*ev_term;	/* SIGTERM */
 	struct event	*ev_int;	/* SIGINT */
@@ -265,8 +269,13 @@ main(int argc, char *argv[])
 		fatalx("event_base_new failed");
 	if (db_writer_init(d.base, &d.cf) == -1)
 		fatalx("cannot start the database writer");
+	if ((d.rules = correlate_new(&d.cf, err, sizeof(err))) == NULL)
+		fatalx("%s: %s", d.conf_path, err);
+	if (conffile_zone(d.cf.zabbix_timezone ? d.cf.zabbix_timezone :
+	    d.cf.timezone, &d.zabbix_zone, err, sizeof(err)) == -1)
+		fatalx("%s", err);
 	if (listener_init(d.base, &d.cf) == -1 ||
-	    http_api_init(d.base, &d.cf) == -1)
+	    http_api_init(d.base, &d.cf, d.rules, &d.zabbix_zone) == -1)
 		fatalx("cannot listen; see the messages above");
 	d.ev_term = evsignal_new(d.base, SIGTERM, stop_cb, NULL);
 	d.ev_int = evsignal_new(d.base, SIGINT, stop_cb, NULL);
@@ -288,6 +297,8 @@ main(int argc, char *argv[])
 	event_free(d.ev_int);
 	event_free(d.ev_hup);
 	event_base_free(d.base);
+	correlate_free(d.rules);
+	zone_free(&d.zabbix_zone);
 	config_free(&d.cf);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <ini.h>
 
 #include "config.h"
+#include "correlate.h"
 
 
 enum ctype {
@@ -312,6 +313,103 @@ set_key(struct parse_ctx *ctx, const struct ckey *k, const char *value)
 	return 0;
 }
 
+static struct config_rule *
+rule_get(struct sochi_config *cf, const char *name)
+{
+	struct config_rule *p;
+	size_t i;
+
+	for (i = 0; i < cf->nrules; i++)
+		if (strcmp(cf->rules[i].name, name) == 0)
+			return &cf->rules[i];
+	if ((p = realloc(cf->rules, (cf->nrules + 1) * sizeof(*p))) == NULL)
+		return NULL;
+	cf->rules = p;
+	p = &cf->rules[cf->nrules++];
+	memset(p, 0, sizeof(*p));
+	if ((p->name = strdup(name)) == NULL) {
+		cf->nrules--;
+		return NULL;
+	}
+	return p;
+}
+
+static int
+set_str(char **dst, const char *v)
+{
+	char *c = strdup(v);
+
+	if (c == NULL)
+		return -1;
+	free(*dst);
+	*dst = c;
+	return 0;
+}
+
+/* One key of a [rule.NAME] section. */
+static int
+rule_key(struct parse_ctx *ctx, const char *rname, const char *k,
+    const char *v)
+{
+	struct config_rule *r = rule_get(ctx->cf, rname);
+	const char *sp;
+
+	if (r == NULL) {
+		snprintf(ctx->err, ctx->errlen, "out of memory");
+		return -1;
+	}
+	if (strcmp(k, "match") == 0) {
+		char msg[400];
+
+		if (correlate_check(v, msg, sizeof(msg)) == -1) {
+			snprintf(ctx->err, ctx->errlen, "[rule.%s] %s", rname, msg);
+			return -1;
+		}
+		return set_str(&r->match, v);
+	}
+	if (strcmp(k, "title") == 0)
+		return set_str(&r->title, v);
+	if (strcmp(k, "service") == 0)
+		return set_str(&r->service, v);
+	if (strcmp(k, "actor") == 0)
+		return set_str(&r->actor, v);
+	if (strcmp(k, "category") == 0) {
+		if (strlen(v) != 1 || v[0] < '1' || v[0] > '5') {
+			snprintf(ctx->err, ctx->errlen, "[rule.%s] category: "
+			    "expected 1 to 5, got \"%s\"", rname, v);
+			return -1;
+		}
+		r->category = v[0] - '0';
+		return 0;
+	}
+	if (strcmp(k, "open") == 0) {
+		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
+			snprintf(ctx->err, ctx->errlen, "[rule.%s] open: expected "
+			    "yes or no, got \"%s\"", rname, v);
+			return -1;
+		}
+		r->open = strcmp(v, "yes") == 0;
+		return 0;
+	}
+	if (strcmp(k, "impact") == 0) {
+		/* "NAME LABEL": the impact's short id, then what users lose. */
+		if ((sp = strchr(v, ' ')) == NULL || sp == v) {
+			snprintf(ctx->err, ctx->errlen, "[rule.%s] impact: expected "
+			    "\"NAME LABEL\", got \"%s\"", rname, v);
+			return -1;
+		}
+		free(r->impact_name);
+		if ((r->impact_name = strndup(v, (size_t)(sp - v))) == NULL)
+			return -1;
+		while (*sp == ' ')
+			sp++;
+		return set_str(&r->impact_label, sp);
+	}
+	snprintf(ctx->err, ctx->errlen, "[rule.%s] %s: unknown key (match, title, "
+	    "service, category, impact, actor, open)", rname, k);
+	return -1;
+}
+
 static int
 handler(void *arg, const char *section, const char *name, const char *value)
 {
@@ -358,6 +456,22 @@ handler(void *arg, const char *section, const char *name, const char *value)
 			snprintf(ctx->err, ctx->errlen, "out of memory");
 			goto bad;
 		}
+		return 1;
+	}
+	if (strncmp(section, "rule.", 5) == 0 && section[5] != '\0') {
+		if (rule_key(ctx, section + 5, name, value) == -1)
+			goto bad;
+		return 1;
+	}
+	if (strcmp(section, "source.zabbix") == 0 && strcmp(name, "timezone") == 0) {
+		if (!valid_zone(value) || (ctx->zone_ok && !ctx->zone_ok(value))) {
+			snprintf(ctx->err, ctx->errlen, "[source.zabbix] timezone: "
+			    "no such zone \"%s\"", value);
+			goto bad;
+		}
+		free(ctx->cf->zabbix_timezone);
+		if ((ctx->cf->zabbix_timezone = strdup(value)) == NULL)
+			goto bad;
 		return 1;
 	}
 	if (*section == '\0')
@@ -429,6 +543,12 @@ config_parse(struct sochi_config *cf, const char *text, const char *file,
 			    "key = value or comment line", file, line);
 		return -1;
 	}
+	for (size_t i = 0; i < cf->nrules; i++)
+		if (cf->rules[i].match == NULL) {
+			snprintf(err, errlen, "%s: [rule.%s] match: required (which "
+			    "alerts the rule is for)", file, cf->rules[i].name);
+			return -1;
+		}
 	if (build_phase_ids(cf) == -1) {
 		snprintf(err, errlen, "%s: out of memory", file);
 		return -1;
@@ -457,6 +577,19 @@ config_free(struct sochi_config *cf)
 		map_free((struct config_map *)(void *)((char *)cf +
 		    maps[i].offset));
 	free(cf->phase_ids);
+	for (i = 0; i < cf->nrules; i++) {
+		struct config_rule *r = &cf->rules[i];
+
+		free(r->name);
+		free(r->match);
+		free(r->title);
+		free(r->service);
+		free(r->impact_name);
+		free(r->impact_label);
+		free(r->actor);
+	}
+	free(cf->rules);
+	free(cf->zabbix_timezone);
 	memset(cf, 0, sizeof(*cf));
 }
 
@@ -495,6 +628,31 @@ config_print(const struct sochi_config *cf, struct sbuf *b)
 				    *(char *const *)(const void *)base);
 		}
 	}
+	for (i = 0; i < cf->nrules; i++) {
+		const struct config_rule *r = &cf->rules[i];
+
+		rv |= sbuf_printf(b, "rule.%s.match = %s\n", r->name,
+		    r->match ? r->match : "");
+		if (r->title)
+			rv |= sbuf_printf(b, "rule.%s.title = %s\n", r->name,
+			    r->title);
+		if (r->service)
+			rv |= sbuf_printf(b, "rule.%s.service = %s\n", r->name,
+			    r->service);
+		if (r->category)
+			rv |= sbuf_printf(b, "rule.%s.category = %d\n", r->name,
+			    r->category);
+		if (r->impact_name)
+			rv |= sbuf_printf(b, "rule.%s.impact = %s %s\n", r->name,
+			    r->impact_name, r->impact_label);
+		rv |= sbuf_printf(b, "rule.%s.actor = %s\n", r->name,
+		    r->actor ? r->actor : "監視業務部門");
+		rv |= sbuf_printf(b, "rule.%s.open = %s\n", r->name,
+		    r->open ? "yes" : "no");
+	}
+	if (cf->zabbix_timezone)
+		rv |= sbuf_printf(b, "source.zabbix.timezone = %s\n",
+		    cf->zabbix_timezone);
 	for (i = 0; maps[i].section != NULL; i++) {
 		m = (const struct config_map *)(const void *)((const char *)cf +
 		    maps[i].offset);

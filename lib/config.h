@@ -25,6 +25,20 @@ struct config_map {
 	size_t		 n;		/* pairs in use */
 };
 
+/* [rule.NAME]: how monitoring alerts become incident events. */
+struct config_rule {
+	char		*name;		/* NAME of [rule.NAME] */
+	char		*match;		/* label=value, label=~regex, ... (all must hold) */
+	char		*title;		/* title of an incident it opens */
+	char		*service;	/* the incident's service */
+	int		 category;	/* 1..5, or 0 */
+	char		*impact_name;	/* impact started/recovered by the alert, or NULL */
+	char		*impact_label;	/* its label */
+	char		*actor;		/* actor of its entries (監視業務部門) */
+	int		 open;		/* a firing alert opens an incident for its group */
+	int		 line;		/* where it was written, for messages */
+};
+
 struct sochi_config {
 	char		*database;	/* libpq conninfo; empty: the PG* environment */
 	char		*socket;	/* Unix socket path; empty: no Unix listener */
@@ -61,6 +75,9 @@ struct sochi_config {
 	struct config_map phases;	/* [phases] id = heading, in order */
 	struct config_map actors;	/* [actors] login = department */
 	const char	**phase_ids;	/* phases' ids, NULL-terminated, for the decoder */
+	struct config_rule *rules;	/* [rule.NAME] sections, in file order */
+	size_t		 nrules;
+	char		*zabbix_timezone; /* [source.zabbix] timezone of its date macros */
 };
 
 void	 config_init(struct sochi_config *);

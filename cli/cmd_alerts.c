@@ -1,0 +1,171 @@
+/*
+ * sochi alerts [--unattached]: alerts from monitoring, with the incident
+ * each belongs to; sochi attach ALERT_ID ties an unattached one to an
+ * incident (a new alert event that supersedes it: the log keeps both).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pgsync.h"
+#include "wareki.h"
+#include "write.h"
+
+static int	cmd_alerts_exec(struct cli *, int, char **);
+static int	cmd_attach_exec(struct cli *, int, char **);
+
+const struct cmd_entry cmd_alerts_entry = {
+	"alerts", "[--unattached] [--all]",
+	"alerts from monitoring and their incidents", cmd_alerts_exec
+};
+
+const struct cmd_entry cmd_attach_entry = {
+	"attach", "ALERT_ID [-i CODE]",
+	"tie an unattached alert to an incident", cmd_attach_exec
+};
+
+static void
+alerts_usage(FILE *fp)
+{
+	fprintf(fp, "usage: sochi alerts [--unattached] [--all]\n"
+	    "Lists the alerts monitoring sent (the latest 100; --all: every one):\n"
+	    "id, time, status, alert, instance, incident (- if none), source.\n"
+	    "  --unattached   only those that belong to no incident (no rule\n"
+	    "                 matched them): `sochi attach ID` ties one\n");
+}
+
+static void
+attach_usage(FILE *fp)
+{
+	fprintf(fp, "usage: sochi attach ALERT_ID [-i CODE]\n"
+	    "Ties an alert that belongs to no incident to one: it then shows in\n"
+	    "that incident's timeline (firing: 障害検知, resolved: 復旧対処).\n"
+	    "  -i, --incident CODE  the incident (default: $SOCHI_INCIDENT, else the\n"
+	    "                       only open incident)\n"
+	    "  --json               print sochid's answer as it is\n");
+}
+
+static int
+cmd_alerts_exec(struct cli *cli, int argc, char **argv)
+{
+	int unattached = 0, all = 0, i, n;
+	char err[512];
+	PGresult *res;
+	struct sbuf q = SBUF_INIT;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--unattached") == 0)
+			unattached = 1;
+		else if (strcmp(argv[i], "--all") == 0)
+			all = 1;
+		else if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			alerts_usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "sochi alerts: unknown argument: %s\n",
+			    argv[i]);
+			alerts_usage(stderr);
+			return EXIT_TROUBLE;
+		}
+	}
+	if (cli_db(cli) == -1 || cli_load_zone(cli) == -1)
+		return EXIT_TROUBLE;
+	sbuf_adds(&q, "select e.id, (extract(epoch from e.occurred_at) * 1000000)"
+	    "::bigint, e.data->>'status', e.data->>'name', "
+	    "coalesce(e.data->'labels'->>'instance', ''), coalesce(i.code, '-'), "
+	    "e.source from event e left join incident i on i.id = e.incident_id "
+	    "where e.kind = 'alert' and not exists (select 1 from event x where "
+	    "x.supersedes = e.id) and not exists (select 1 from event r where "
+	    "r.kind = 'retract' and (r.data->>'target')::bigint = e.id)");
+	if (unattached)
+		sbuf_adds(&q, " and e.incident_id is null");
+	sbuf_adds(&q, " order by e.occurred_at desc, e.id desc");
+	if (!all)
+		sbuf_adds(&q, " limit 100");
+	res = pgsync_exec(cli->conn, q.data, 0, NULL, err, sizeof(err));
+	sbuf_free(&q);
+	if (res == NULL) {
+		fprintf(stderr, "sochi alerts: %s\n", err);
+		return EXIT_TROUBLE;
+	}
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		struct local_time lt;
+		struct sbuf t = SBUF_INIT;
+
+		zone_local(&cli->zone, strtoll(PQgetvalue(res, i, 1), NULL, 10),
+		    &lt);
+		sbuf_printf(&t, "%04d-%02d-%02d %02d:%02d", lt.year, lt.month,
+		    lt.day, lt.hour, lt.min);
+		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", PQgetvalue(res, i, 0), t.data,
+		    PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
+		    PQgetvalue(res, i, 4), PQgetvalue(res, i, 5),
+		    PQgetvalue(res, i, 6));
+		sbuf_free(&t);
+	}
+	if (n == 0)
+		fprintf(stderr, "sochi: no %salerts\n", unattached ?
+		    "unattached " : "");
+	PQclear(res);
+	return 0;
+}
+
+static int
+cmd_attach_exec(struct cli *cli, int argc, char **argv)
+{
+	static const char *const keep[] = { "status", "name", "labels",
+	    "annotations", "fingerprint", NULL };
+	struct wargs w;
+	char err[512], idbuf[32], code[80];
+	const char *p[1] = { idbuf };
+	const char *const *k;
+	json_error_t jerr;
+	json_t *ev, *data;
+	PGresult *res;
+	int64_t id;
+	int rv;
+
+	if ((rv = wargs_parse("attach", argc, argv, WO(W_INCIDENT) | WO(W_JSON),
+	    attach_usage, &w)) != 0)
+		return rv > 0 ? 0 : EXIT_TROUBLE;
+	if (w.argc != 1 || wargs_count("attach", "ALERT_ID", w.argv[0], &id) ==
+	    -1) {
+		attach_usage(stderr);
+		return EXIT_TROUBLE;
+	}
+	if (cli_write_incident(cli, &w, code, sizeof(code)) == -1 ||
+	    cli_db(cli) == -1 || cli_load_zone(cli) == -1)
+		return EXIT_TROUBLE;
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
+	res = pgsync_exec(cli->conn, "select (extract(epoch from occurred_at) * "
+	    "1000000)::bigint, actor, data::text, incident_id is null and not "
+	    "exists (select 1 from event x where x.supersedes = e.id) from event "
+	    "e where id = $1 and kind = 'alert'", 1, p, err, sizeof(err));
+	if (res == NULL || PQntuples(res) == 0) {
+		fprintf(stderr, "sochi attach: %s\n", res == NULL ? err :
+		    "no alert with that id");
+		PQclear(res);
+		return EXIT_TROUBLE;
+	}
+	if (strcmp(PQgetvalue(res, 0, 3), "t") != 0) {
+		fprintf(stderr, "sochi attach: alert %lld already belongs to an "
+		    "incident\n", (long long)id);
+		PQclear(res);
+		return EXIT_TROUBLE;
+	}
+	if (!PQgetisnull(res, 0, 1))
+		w.v[W_ACTOR] = PQgetvalue(res, 0, 1);
+	ev = cli_event(cli, &w, "alert", code, strtoll(PQgetvalue(res, 0, 0),
+	    NULL, 10));
+	data = json_loads(PQgetvalue(res, 0, 2), 0, &jerr);
+	for (k = keep; *k != NULL; k++)
+		if (json_object_get(data, *k) != NULL)
+			json_object_set(ev, *k, json_object_get(data, *k));
+	json_decref(data);
+	json_object_set_new(ev, "supersedes", json_integer(id));
+	rv = cli_send_events(cli, &w, &ev, 1, NULL);
+	json_decref(ev);
+	PQclear(res);
+	return rv;
+}
