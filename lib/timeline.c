@@ -268,7 +268,7 @@ timeline_build(const struct tl_incident *inc, const struct tl_event *evs,
 			break;
 		}
 		case KIND_IMPACT: {
-			const char *name = dstr(d, "name");
+			const char *name = dstr(d, "name"), *fp;
 			struct tl_impact *im = NULL;
 
 			if (name == NULL || op == NULL)
@@ -279,6 +279,28 @@ timeline_build(const struct tl_incident *inc, const struct tl_event *evs,
 					im = &tl->impacts[j - 1];
 					break;
 				}
+			fp = dstr(d, "alert");
+			if (fp != NULL && im != NULL && im->recover_id == 0 &&
+			    im->nholders > 0) {
+				/* Alerts share an impact: count who holds it. */
+				for (j = 0; j < (size_t)im->nholders; j++)
+					if (strcmp(im->holders[j], fp) == 0)
+						break;
+				if (strcmp(op, "start") == 0) {
+					if (j == (size_t)im->nholders &&
+					    im->nholders < 16)
+						im->holders[im->nholders++] = fp;
+					break;
+				}
+				if (j < (size_t)im->nholders)
+					im->holders[j] =
+					    im->holders[--im->nholders];
+				if (im->nholders > 0)
+					break;
+				im->recovered = ev->at;
+				im->recover_id = ev->id;
+				break;
+			}
 			if (strcmp(op, "start") == 0) {
 				if (im != NULL && im->recover_id == 0) {
 					/* Already open: ignored, and lint says so. */
@@ -294,6 +316,8 @@ timeline_build(const struct tl_incident *inc, const struct tl_event *evs,
 				im->start = ev->at;
 				im->start_id = ev->id;
 				im->users = dint(d, "users", -1);
+				if (fp != NULL)
+					im->holders[im->nholders++] = fp;
 				if (im->users >= 0) {
 					GROW(tl->users.samples, tl->users.n);
 					tl->users.samples[tl->users.n++] =

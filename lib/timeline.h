@@ -20,6 +20,9 @@
  *   yet recovered is measured to `now` and marked provisional.
  * - Alerts become entries: firing in the detect phase, resolved in the
  *   recover phase, with the actor configured for monitoring.
+ * - An impact moved by alerts (its events carry "alert", the alert's
+ *   fingerprint) is held open by every alert that started it and recovers
+ *   when the last of them resolves.
  */
 #ifndef SOCHI_TIMELINE_H
 #define SOCHI_TIMELINE_H
@@ -86,6 +89,8 @@ struct tl_impact {
 	int64_t		 start_id;	/* the start event */
 	int64_t		 recover_id;	/* the recovery event, or 0 */
 	int64_t		 since_occurred; /* recovered minus 発生, µs, or -1 if open */
+	const char	*holders[16];	/* alerts holding it open (from monitoring) */
+	int		 nholders;
 };
 
 struct tl_sample {

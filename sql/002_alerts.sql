@@ -235,11 +235,14 @@ begin
     from ins where b.src = ins.source and b.key = ins.source_key
       and b.err is null;
 
-    -- An alert whose rule names an impact starts or recovers it.
+    -- An alert whose rule names an impact starts or recovers it.  The impact
+-- records which alert moved it ("alert"): when several alerts hold one
+-- impact, it recovers when the last of them resolves.
     insert into event (incident_id, source, source_key, kind, occurred_at,
                        actor, data, recorded_by)
     select b.inc_id, b.src, b.key || ':impact', 'impact', b.at, b.actor,
-           jsonb_build_object('op', b.imp->>'op', 'name', b.imp->>'name')
+           jsonb_build_object('op', b.imp->>'op', 'name', b.imp->>'name',
+                              'alert', b.data->>'fingerprint')
            || case when b.imp->>'op' = 'start'
                    then jsonb_build_object('label', b.imp->>'label')
                    else '{}'::jsonb end,

@@ -374,6 +374,42 @@ test_alerts_and_phases(void **state)
 	fixture_free(&fx);
 }
 
+/* Two alerts hold one impact: it recovers when the last resolves. */
+static void
+test_alert_holders(void **state)
+{
+	struct fixture fx;
+	struct timeline tl;
+	char *d;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	fixture_add(&fx, "{\"kind\":\"impact\",\"incident\":\"SAMPLE-1\","
+	    "\"op\":\"start\",\"at\":\"2026-11-17T10:00:00+09:00\","
+	    "\"name\":\"web\",\"label\":\"Web不可\",\"alert\":\"a\"}");
+	fixture_add(&fx, "{\"kind\":\"impact\",\"incident\":\"SAMPLE-1\","
+	    "\"op\":\"start\",\"at\":\"2026-11-17T10:05:00+09:00\","
+	    "\"name\":\"web\",\"alert\":\"b\"}");
+	fixture_add(&fx, "{\"kind\":\"impact\",\"incident\":\"SAMPLE-1\","
+	    "\"op\":\"recover\",\"at\":\"2026-11-17T10:30:00+09:00\","
+	    "\"name\":\"web\",\"alert\":\"a\"}");
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
+	    &tl), 0);
+	assert_int_equal(tl.nimpacts, 3);
+	assert_true(tl.impacts[2].provisional);
+	assert_int_equal(tl.ndup_starts, 0);
+	timeline_free(&tl);
+	fixture_add(&fx, "{\"kind\":\"impact\",\"incident\":\"SAMPLE-1\","
+	    "\"op\":\"recover\",\"at\":\"2026-11-17T11:00:00+09:00\","
+	    "\"name\":\"web\",\"alert\":\"b\"}");
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
+	    &tl), 0);
+	assert_false(tl.impacts[2].provisional);
+	assert_string_equal((d = durstr(tl.impacts[2].duration)), "1時間0分間");
+	free(d);
+	timeline_free(&tl);
+	fixture_free(&fx);
+}
+
 int
 main(void)
 {
@@ -384,6 +420,7 @@ main(void)
 		cmocka_unit_test(test_supersede_retract),
 		cmocka_unit_test(test_in_progress),
 		cmocka_unit_test(test_alerts_and_phases),
+		cmocka_unit_test(test_alert_holders),
 	};
 
 	return cmocka_run_group_tests_name("timeline", tests, NULL, NULL);
