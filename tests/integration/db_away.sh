@@ -16,6 +16,9 @@ expect_match "socket answer" "$out" '^\{"ok":false,"error":"not stored: the data
 printf '%s' "$act" >"$T/one.json"
 code=$(curl -sS -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $SOCHI_TOKEN" --data-binary "@$T/one.json" "$SOCHI_HTTP/v1/events")
 expect_eq "HTTP while the database is away" "$code" 503
+printf '{"version":"4","groupKey":"g","alerts":[{"status":"firing","labels":{"alertname":"X"},"startsAt":"2026-11-20T03:00:00Z"}]}' >"$T/am.json"
+code=$(curl -sS -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $SOCHI_TOKEN" --data-binary "@$T/am.json" "$SOCHI_HTTP/v1/alertmanager")
+expect_eq "a webhook while the database is away" "$code" 503
 expect_eq "healthz while away" "$(curl -sS -o /dev/null -w '%{http_code}' "$SOCHI_HTTP/healthz")" 503
 pass "events are refused with a reason after write_timeout, 503 over HTTP"
 
