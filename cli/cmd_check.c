@@ -132,7 +132,7 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	struct timeline tl;
 	struct lint l;
 	struct sbuf cls = SBUF_INIT;
-	char code[80], duebuf[16];
+	char duebuf[16];
 	int ch, as_json = 0, rv;
 	int64_t now;
 	size_t i, k;
@@ -151,15 +151,8 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 		    argv[optind]);
 		return EXIT_TROUBLE;
 	}
-	if (cli_now(now_s, &now) == -1)
+	if (cli_open_timeline(cli, incident, now_s, &now, &ci, &tl) == -1)
 		return EXIT_TROUBLE;
-	if (cli_pick_incident(cli, incident, code, sizeof(code)) == -1 ||
-	    cli_load_incident(cli, code, &ci) == -1)
-		return EXIT_TROUBLE;
-	if (cli_build(cli, &ci, now, &tl) == -1) {
-		cli_incident_free(&ci);
-		return EXIT_TROUBLE;
-	}
 	lint_run(&tl, &cli->zone, &l);
 	classification(&tl, &cls);
 	due(&tl, duebuf, sizeof(duebuf));

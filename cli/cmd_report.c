@@ -49,7 +49,6 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 	struct timeline tl;
 	struct report r;
 	struct sbuf b = SBUF_INIT;
-	char code[80];
 	int64_t now;
 	int ch, rv;
 
@@ -82,15 +81,8 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 		    "or json, got \"%s\"\n", format);
 		return EXIT_TROUBLE;
 	}
-	if (cli_now(now_s, &now) == -1)
+	if (cli_open_timeline(cli, incident, now_s, &now, &ci, &tl) == -1)
 		return EXIT_TROUBLE;
-	if (cli_pick_incident(cli, incident, code, sizeof(code)) == -1 ||
-	    cli_load_incident(cli, code, &ci) == -1)
-		return EXIT_TROUBLE;
-	if (cli_build(cli, &ci, now, &tl) == -1) {
-		cli_incident_free(&ci);
-		return EXIT_TROUBLE;
-	}
 	r.tl = &tl;
 	r.inc = &ci.inc;
 	r.profile = &cli->cf.report;

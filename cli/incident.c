@@ -260,3 +260,20 @@ cli_write_out(const char *path, const char *text, size_t len)
 	}
 	return 0;
 }
+
+int
+cli_open_timeline(struct cli *cli, const char *incident, const char *now_s,
+    int64_t *now, struct cli_incident *ci, struct timeline *tl)
+{
+	char code[80];
+
+	if (cli_now(now_s, now) == -1 ||
+	    cli_pick_incident(cli, incident, code, sizeof(code)) == -1 ||
+	    cli_load_incident(cli, code, ci) == -1)
+		return -1;
+	if (cli_build(cli, ci, *now, tl) == -1) {
+		cli_incident_free(ci);
+		return -1;
+	}
+	return 0;
+}

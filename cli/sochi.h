@@ -86,6 +86,12 @@ int	cli_load_incident(struct cli *, const char *, struct cli_incident *);
 void	cli_incident_free(struct cli_incident *);
 int	cli_build(struct cli *, struct cli_incident *, int64_t,
 	    struct timeline *);
+/*
+ * The usual start of a read verb: --now (or the clock), the incident (-i,
+ * $SOCHI_INCIDENT, the only open one), its events, its timeline.
+ */
+int	cli_open_timeline(struct cli *, const char *, const char *, int64_t *,
+	    struct cli_incident *, struct timeline *);
 /* --now: an RFC 3339 time; NULL means the current time. */
 int	cli_now(const char *, int64_t *);
 int	cli_write_out(const char *, const char *, size_t);

@@ -104,6 +104,59 @@ hreq_free(struct hreq *hr)
 	free(hr);
 }
 
+static void	job_done(struct wjob *, const struct wresult *);
+
+/* A request of n events, each with its job wired to answer it. */
+static struct hreq *
+hreq_new(size_t n, int array)
+{
+	struct hreq *hr;
+	size_t i;
+
+	if ((hr = calloc(1, sizeof(*hr))) == NULL ||
+	    (hr->jobs = calloc(n, sizeof(*hr->jobs))) == NULL ||
+	    (hr->jobp = calloc(n, sizeof(*hr->jobp))) == NULL ||
+	    (hr->ids = calloc(n, sizeof(*hr->ids))) == NULL ||
+	    (hr->codes = calloc(n, sizeof(*hr->codes))) == NULL) {
+		hreq_free(hr);
+		return NULL;
+	}
+	hr->n = hr->left = n;
+	hr->array = array;
+	for (i = 0; i < n; i++) {
+		hr->jobs[i].done = job_done;
+		hr->jobs[i].arg = hr;
+		hr->jobp[i] = &hr->jobs[i];
+	}
+	return hr;
+}
+
+static void	conn_closed_cb(struct evhttp_connection *, void *);
+
+/*
+ * Marks the request as waiting for the writer; if the client leaves
+ * meanwhile, conn_closed_cb orphans it (STYLE.md, habit 8).
+ */
+static void
+hreq_track(struct hreq *hr, struct evhttp_request *req)
+{
+	hr->req = req;
+	hr->evcon = evhttp_request_get_connection(req);
+	TAILQ_INSERT_TAIL(&h.inflight, hr, entry);
+	h.ninflight++;
+	evhttp_connection_set_closecb(hr->evcon, conn_closed_cb, NULL);
+}
+
+/* The writer would not take it: answer 503 now. */
+static void
+hreq_untrack(struct hreq *hr, struct evhttp_request *req)
+{
+	TAILQ_REMOVE(&h.inflight, hr, entry);
+	h.ninflight--;
+	evhttp_connection_set_closecb(hr->evcon, NULL, NULL);
+	reply_error(req, 503, "Service Unavailable", "out of memory", -1);
+}
+
 static void
 conn_closed_cb(struct evhttp_connection *evcon, void *arg)
 {
@@ -329,18 +382,12 @@ post_webhook(struct evhttp_request *req, const char *path, enum hook kind,
 		reply_json(req, 200, "OK", "{\"ok\":true,\"results\":[]}");
 		goto out;
 	}
-	if ((hr = calloc(1, sizeof(*hr))) == NULL ||
-	    (rows = calloc(wb.n, sizeof(*rows))) == NULL ||
-	    (hr->jobs = calloc(wb.n, sizeof(*hr->jobs))) == NULL ||
-	    (hr->jobp = calloc(wb.n, sizeof(*hr->jobp))) == NULL ||
-	    (hr->ids = calloc(wb.n, sizeof(*hr->ids))) == NULL ||
-	    (hr->codes = calloc(wb.n, sizeof(*hr->codes))) == NULL) {
+	if ((hr = hreq_new(wb.n, 1)) == NULL ||
+	    (rows = calloc(wb.n, sizeof(*rows))) == NULL) {
 		reply_error(req, 503, "Service Unavailable", "out of memory", -1);
 		goto out;
 	}
-	hr->n = hr->left = wb.n;
-	hr->array = 1;
-	for (i = 0; i < wb.n; i++) {
+	for (i = 0; i < wb.n; i++)
 		if (webhook_row(&wb.a[i], correlate_match(h.rules,
 		    wb.a[i].labels), source, h.cf->report.alert_actor,
 		    &rows[i]) == -1) {
@@ -348,20 +395,9 @@ post_webhook(struct evhttp_request *req, const char *path, enum hook kind,
 			    "out of memory", -1);
 			goto out;
 		}
-		hr->jobs[i].done = job_done;
-		hr->jobs[i].arg = hr;
-		hr->jobp[i] = &hr->jobs[i];
-	}
-	hr->req = req;
-	hr->evcon = evhttp_request_get_connection(req);
-	TAILQ_INSERT_TAIL(&h.inflight, hr, entry);
-	h.ninflight++;
-	evhttp_connection_set_closecb(hr->evcon, conn_closed_cb, NULL);
+	hreq_track(hr, req);
 	if (db_writer_submit_rows(hr->jobp, rows, wb.n) == -1) {
-		TAILQ_REMOVE(&h.inflight, hr, entry);
-		h.ninflight--;
-		evhttp_connection_set_closecb(hr->evcon, NULL, NULL);
-		reply_error(req, 503, "Service Unavailable", "out of memory", -1);
+		hreq_untrack(hr, req);
 		goto out;
 	}
 	hr = NULL;	/* the writer's answers own it now */
@@ -402,17 +438,11 @@ post_events(struct evhttp_request *req, const char *source)
 		json_decref(root);
 		return;
 	}
-	if ((hr = calloc(1, sizeof(*hr))) == NULL ||
-	    (evs = calloc(n, sizeof(*evs))) == NULL ||
-	    (hr->jobs = calloc(n, sizeof(*hr->jobs))) == NULL ||
-	    (hr->jobp = calloc(n, sizeof(*hr->jobp))) == NULL ||
-	    (hr->ids = calloc(n, sizeof(*hr->ids))) == NULL ||
-	    (hr->codes = calloc(n, sizeof(*hr->codes))) == NULL) {
+	if ((hr = hreq_new(n, json_is_array(root))) == NULL ||
+	    (evs = calloc(n, sizeof(*evs))) == NULL) {
 		reply_error(req, 503, "Service Unavailable", "out of memory", -1);
 		goto out;
 	}
-	hr->n = hr->left = n;
-	hr->array = json_is_array(root);
 	for (i = 0; i < n; i++) {
 		item = hr->array ? json_array_get(root, i) : root;
 		if (event_decode_json(item, &rules, &evs[i], err,
@@ -427,21 +457,11 @@ post_events(struct evhttp_request *req, const char *source)
 			n = i;
 			goto out;
 		}
-		hr->jobs[i].done = job_done;
-		hr->jobs[i].arg = hr;
-		hr->jobp[i] = &hr->jobs[i];
 	}
-	hr->req = req;
-	hr->evcon = evhttp_request_get_connection(req);
-	TAILQ_INSERT_TAIL(&h.inflight, hr, entry);
-	h.ninflight++;
-	evhttp_connection_set_closecb(hr->evcon, conn_closed_cb, NULL);
+	hreq_track(hr, req);
 	if ((n == 1 ? db_writer_submit(&hr->jobs[0], &evs[0], source, NULL) :
 	    db_writer_submit_atomic(hr->jobp, evs, n, source, NULL)) == -1) {
-		TAILQ_REMOVE(&h.inflight, hr, entry);
-		h.ninflight--;
-		evhttp_connection_set_closecb(hr->evcon, NULL, NULL);
-		reply_error(req, 503, "Service Unavailable", "out of memory", -1);
+		hreq_untrack(hr, req);
 		goto out;
 	}
 	hr = NULL;	/* the writer's answers own it now */
