@@ -31,6 +31,7 @@
 #include <libpq-fe.h>
 
 #include "db_writer.h"
+#include "detector.h"
 #include "log.h"
 
 #define INGEST_SQL \
@@ -479,6 +480,9 @@ batch_done(void)
 		r.temporary = 0;
 		if (r.err == NULL && r.id == 0)
 			r.err = "database error: no id";
+		/* The detector reads the incident again once it is committed. */
+		if (r.err == NULL && r.code != NULL)
+			detector_touch(r.code);
 		answer(b->jobs[i], &r);
 	}
 	PQclear(res);

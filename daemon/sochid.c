@@ -17,6 +17,7 @@
 #include "config.h"
 #include "correlate.h"
 #include "db_writer.h"
+#include "detector.h"
 #include "http_api.h"
 #include "listener.h"
 #include "log.h"
@@ -34,6 +35,7 @@ static struct {
 	struct sochi_config cf;		/* the running config */
 	struct correlator *rules;	/* [rule.NAME], compiled */
 	struct zone	 zabbix_zone;	/* the zone of Zabbix's date macros */
+	struct zone	 zone;		/* the carrier's zone */
 	const char	*conf_path;	/* where it came from */
 	struct event	*ev_term;	/* SIGTERM */
 	struct event	*ev_int;	/* SIGINT */
@@ -274,6 +276,10 @@ main(int argc, char *argv[])
 	if (conffile_zone(d.cf.zabbix_timezone ? d.cf.zabbix_timezone :
 	    d.cf.timezone, &d.zabbix_zone, err, sizeof(err)) == -1)
 		fatalx("%s", err);
+	if (conffile_zone(d.cf.timezone, &d.zone, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (detector_init(d.base, &d.cf, &d.zone) == -1)
+		fatalx("cannot start the draft detector");
 	if (listener_init(d.base, &d.cf) == -1 ||
 	    http_api_init(d.base, &d.cf, d.rules, &d.zabbix_zone) == -1)
 		fatalx("cannot listen; see the messages above");
@@ -291,6 +297,8 @@ main(int argc, char *argv[])
 	listener_free();
 	http_api_free();
 	db_writer_free();
+	detector_free();
+	zone_free(&d.zone);
 	if (d.ev_drain != NULL)
 		event_free(d.ev_drain);
 	event_free(d.ev_term);

@@ -64,6 +64,15 @@ static const struct ckey keys[] = {
 	{ "sochid", "write_timeout", CT_INT, OFF(write_timeout), "30", 1, 86400,
 	    0 },
 	{ "sochid", "log_level", CT_LEVEL, OFF(log_level), "info", 0, 0, 1 },
+	{ "drafts", "spool_dir", CT_PATH, OFF(drafts.spool_dir), "", 0, 0, 0 },
+	{ "drafts", "formats", CT_STRING, OFF(drafts.formats), "text,html", 0, 0,
+	    0 },
+	{ "drafts", "notify_command", CT_STRING, OFF(drafts.notify_command), "",
+	    0, 0, 0 },
+	{ "drafts", "notify_timeout", CT_INT, OFF(drafts.notify_timeout), "30",
+	    1, 3600, 0 },
+	{ "drafts", "notify_url", CT_STRING, OFF(drafts.notify_url), "", 0, 0,
+	    0 },
 	{ "report", "company", CT_STRING, OFF(report.company), "", 0, 0, 1 },
 	{ "report", "company_kana", CT_STRING, OFF(report.company_kana), "", 0,
 	    0, 1 },
@@ -541,6 +550,32 @@ config_parse(struct sochi_config *cf, const char *text, const char *file,
 		else
 			snprintf(err, errlen, "%s:%d: not a [section], "
 			    "key = value or comment line", file, line);
+		return -1;
+	}
+	{
+		const char *f = cf->drafts.formats, *e;
+
+		/* formats: a comma-separated subset of text, md, html, json. */
+		while (*f != '\0') {
+			size_t n;
+
+			e = strchr(f, ',');
+			n = e ? (size_t)(e - f) : strlen(f);
+			if (!((n == 4 && (strncmp(f, "text", 4) == 0 ||
+			    strncmp(f, "html", 4) == 0 || strncmp(f, "json",
+			    4) == 0)) || (n == 2 && strncmp(f, "md", 2) == 0))) {
+				snprintf(err, errlen, "%s: [drafts] formats: expected "
+				    "text, md, html or json separated by commas, got "
+				    "\"%s\"", file, cf->drafts.formats);
+				return -1;
+			}
+			f += n + (e ? 1 : 0);
+		}
+	}
+	if (strncmp(cf->drafts.notify_url, "", 1) != 0 &&
+	    strncmp(cf->drafts.notify_url, "http://", 7) != 0) {
+		snprintf(err, errlen, "%s: [drafts] notify_url: expected an "
+		    "http:// URL, got \"%s\"", file, cf->drafts.notify_url);
 		return -1;
 	}
 	for (size_t i = 0; i < cf->nrules; i++)

@@ -71,6 +71,13 @@ struct sochi_config {
 		char	*chief_engineer; /* 主任技術者と資格: 総務 次郎（伝送交換） */
 		char	*alert_actor;	/* the actor of alert entries */
 	} report;			/* [report]: the report's header */
+	struct {
+		char	*spool_dir;	/* where drafts are written as files */
+		char	*formats;	/* formats of automatic drafts: text,html */
+		char	*notify_command; /* argv run for each new draft, or empty */
+		long	 notify_timeout; /* seconds it may run */
+		char	*notify_url;	/* where a JSON summary is POSTed, or empty */
+	} drafts;			/* [drafts] */
 	struct config_map tokens;	/* [tokens] sender name = secret */
 	struct config_map phases;	/* [phases] id = heading, in order */
 	struct config_map actors;	/* [actors] login = department */

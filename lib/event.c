@@ -70,6 +70,7 @@ static const struct field fields[] = {
 	{ "location", F_TEXT, K(KIND_INCIDENT), 0, NULL, 0 },
 	{ "equipment", F_TEXT, K(KIND_INCIDENT), 0, NULL, 0 },
 	{ "code", F_NAME, K(KIND_INCIDENT), 0, NULL, 0 },
+	{ "filed", F_DATE, K(KIND_INCIDENT), 0, NULL, 0 },
 
 	{ "text", F_TEXT, K(KIND_ACTION) | K(KIND_NOTICE) | K(KIND_NOTE) |
 	    K(KIND_RETRACT), K(KIND_ACTION) | K(KIND_NOTICE) | K(KIND_NOTE) |
@@ -409,6 +410,10 @@ event_decode_json(json_t *o, const struct event_rules *rules,
 			if (json_object_get(o, "code") != NULL)
 				return fail(err, errlen, "code",
 				    "only taken by op open", NULL);
+			if (json_object_get(o, "filed") != NULL &&
+			    strcmp(op, "update") != 0)
+				return fail(err, errlen, "filed",
+				    "only taken by op update", NULL);
 		}
 		break;
 	case KIND_IMPACT:

@@ -51,6 +51,8 @@ int	report_text(const struct report *, struct sbuf *);
 int	report_markdown(const struct report *, struct sbuf *);
 int	report_html(const struct report *, struct sbuf *);
 int	report_json(const struct report *, struct sbuf *);
+/* The 速報: the first report, as text. */
+int	report_sokuho(const struct report *, struct sbuf *);
 
 /* Display columns of UTF-8 text: East Asian wide characters count two. */
 size_t	text_width(const char *, size_t);
