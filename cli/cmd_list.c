@@ -10,6 +10,7 @@
 
 #include "pgsync.h"
 #include "report.h"
+#include "rfc3339.h"
 #include "sochi.h"
 #include "wareki.h"
 
@@ -131,9 +132,18 @@ cmd_list_exec(struct cli *cli, int argc, char **argv)
 		} else
 			sbuf_adds(&b, "unknown");
 		cell(row, 5, &b);
-		if (tl.classified && tl.reg.cls != REG_NONE)
-			sbuf_printf(&b, "%04d-%02d-%02d", tl.reg.due.year,
-			    tl.reg.due.month, tl.reg.due.day);
+		if (tl.classified && tl.reg.cls != REG_NONE) {
+			int64_t days;
+
+			zone_local(&cli->zone, now, &lt);
+			days = rfc3339_days_from_civil(tl.reg.due.year,
+			    (unsigned)tl.reg.due.month,
+			    (unsigned)tl.reg.due.day) -
+			    rfc3339_days_from_civil(lt.year,
+			    (unsigned)lt.month, (unsigned)lt.day);
+			sbuf_printf(&b, "%04d-%02d-%02d (%lldd)", tl.reg.due.year,
+			    tl.reg.due.month, tl.reg.due.day, (long long)days);
+		}
 		else
 			sbuf_adds(&b, "-");
 		cell(row, 6, &b);

@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -20,7 +21,7 @@ static void
 report_usage(FILE *fp)
 {
 	fprintf(fp, "usage: sochi report [-i CODE] [--format text|md|html|json] "
-	    "[-o FILE] [--now TIME]\n"
+	    "[-o FILE] [--now TIME] [--sokuho | --draft N]\n"
 	    "Prints the draft 重大な事故報告書（詳報） of an incident, built from its\n"
 	    "events; what no event tells is shown as 【要記入】 (null in JSON).\n"
 	    "  -i, --incident CODE  the incident (default: $SOCHI_INCIDENT, else the\n"
@@ -29,7 +30,10 @@ report_usage(FILE *fp)
 	    "  -o, --output FILE    write to FILE (atomically) instead of standard "
 	    "output\n"
 	    "      --now TIME       the report date and the end of open impacts, as\n"
-	    "                       RFC 3339 (default: now)\n");
+	    "                       RFC 3339 (default: now)\n"
+	    "      --sokuho         the 速報 (first report) as of now, as text\n"
+	    "      --draft N        draft version N as it was stored (sochi drafts\n"
+	    "                       lists them)\n");
 }
 
 static int
@@ -40,10 +44,13 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "now", required_argument, NULL, 'N' },
+		{ "draft", required_argument, NULL, 'D' },
+		{ "sokuho", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *incident = NULL, *format = "text", *out = NULL, *now_s = NULL;
+	int draft = 0, sokuho = 0;
 	int (*render)(const struct report *, struct sbuf *);
 	struct cli_incident ci;
 	struct timeline tl;
@@ -58,6 +65,14 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 		case 'f': format = optarg; break;
 		case 'o': out = optarg; break;
 		case 'N': now_s = optarg; break;
+		case 'D':
+			if ((draft = atoi(optarg)) < 1) {
+				fprintf(stderr, "sochi report: --draft: expected a "
+				    "version number, got \"%s\"\n", optarg);
+				return EXIT_TROUBLE;
+			}
+			break;
+		case 'S': sokuho = 1; break;
 		case 'h': report_usage(stdout); return 0;
 		default: report_usage(stderr); return EXIT_TROUBLE;
 		}
@@ -81,6 +96,20 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 		    "or json, got \"%s\"\n", format);
 		return EXIT_TROUBLE;
 	}
+	if (draft > 0) {
+		/* A stored version, as it was made. */
+		char code[80], *body;
+
+		if (cli_pick_incident(cli, incident, code, sizeof(code)) == -1 ||
+		    (body = cli_draft_body(cli, code, draft, format)) == NULL)
+			return EXIT_TROUBLE;
+		rv = out != NULL ? cli_write_out(out, body, strlen(body)) :
+		    (fputs(body, stdout), 0);
+		free(body);
+		return rv == 0 ? 0 : EXIT_TROUBLE;
+	}
+	if (sokuho)
+		render = report_sokuho;
 	if (cli_open_timeline(cli, incident, now_s, &now, &ci, &tl) == -1)
 		return EXIT_TROUBLE;
 	r.tl = &tl;

@@ -35,6 +35,11 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_timeline_entry,
 	&cmd_report_entry,
 	&cmd_check_entry,
+	&cmd_drafts_entry,
+	&cmd_draft_entry,
+	&cmd_diff_entry,
+	&cmd_due_entry,
+	&cmd_filed_entry,
 	&cmd_send_entry,
 	&cmd_phases_entry,
 	NULL

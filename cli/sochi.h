@@ -49,6 +49,13 @@ extern const struct cmd_entry cmd_close_entry;
 extern const struct cmd_entry cmd_phases_entry;
 extern const struct cmd_entry cmd_alerts_entry;
 extern const struct cmd_entry cmd_attach_entry;
+extern const struct cmd_entry cmd_drafts_entry;
+extern const struct cmd_entry cmd_draft_entry;
+extern const struct cmd_entry cmd_diff_entry;
+extern const struct cmd_entry cmd_due_entry;
+extern const struct cmd_entry cmd_filed_entry;
+/* A stored draft version's body, preferring the format given. */
+char	*cli_draft_body(struct cli *, const char *, int, const char *);
 
 /* Connects to sochid's socket; on failure prints why (naming it) and returns -1. */
 int	cli_connect(const struct cli *);

@@ -390,8 +390,12 @@ stored_cb(PGresult *res, const char *err, void *arg)
 	log_info("drafts: %s: made the %s draft, version %d", s->code,
 	    s->trigger, version);
 	for (i = 0; i < s->n; i++) {
-		snprintf(name, sizeof(name), "%s-v%d.%s", s->code, version,
-		    ext(s->fmts[i]));
+		if (version == 0)
+			snprintf(name, sizeof(name), "%s-sokuho.%s", s->code,
+			    ext(s->fmts[i]));
+		else
+			snprintf(name, sizeof(name), "%s-v%d.%s", s->code,
+			    version, ext(s->fmts[i]));
 		if (spool_write(name, s->bodies[i], strlen(s->bodies[i]),
 		    files[n], sizeof(files[n])) == 0)
 			n++;

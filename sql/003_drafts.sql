@@ -13,8 +13,9 @@ create unique index draft_once_per_trigger on draft (incident_id, trigger, forma
 alter table incident add column filed_on date;
 
 -- sochi_draft_add stores one version of a draft in every format given and
--- answers its version number, or null when a draft of that trigger already
--- exists (made by this daemon earlier or by another one just now).
+-- answers its version number (0 for the 速報, 1, 2, ... for the 詳報), or
+-- null when a draft of that trigger already exists (made by this daemon
+-- earlier or by another one just now).
 create function sochi_draft_add(p_incident bigint, p_trigger text,
                                 p_formats text[], p_bodies text[],
                                 p_last_event bigint)
@@ -30,8 +31,13 @@ begin
                               and trigger = p_trigger) then
         return null;
     end if;
-    select coalesce(max(version), 0) + 1 into v_version
-    from draft where incident_id = p_incident;
+    -- The 速報 is version 0; the 詳報's versions count from 1.
+    if p_trigger = 'sokuho' then
+        v_version := 0;
+    else
+        select coalesce(max(version), 0) + 1 into v_version
+        from draft where incident_id = p_incident and version > 0;
+    end if;
     insert into draft (incident_id, version, trigger, format, body, last_event)
     select p_incident, v_version, p_trigger, f, b, p_last_event
     from unnest(p_formats, p_bodies) as u(f, b)

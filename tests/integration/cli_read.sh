@@ -96,7 +96,7 @@ due: 2026-12-16"
 "$SOCHI" check --json --now $NOW | python3 -c 'import json,sys; j=json.load(sys.stdin); assert j["classification"]=="serious" and j["due"]=="2026-12-16" and j["errors"]==0, j' ||
 	fail "check --json"
 out=$("$SOCHI" list)
-expect_match "list" "$out" "^SAMPLE-1 +open +2026-11-16 12:00 +10日間11時間40分間 +58,990人 +serious 五A +2026-12-16 +電子メールサービスの障害$"
+expect_match "list" "$out" "^SAMPLE-1 +open +2026-11-16 12:00 +10日間11時間40分間 +58,990人 +serious 五A +2026-12-16 \(-?[0-9]+d\) +電子メールサービスの障害$"
 pass "timeline, check and list on the sample"
 
 # The sample's own hand-written figure for ① is caught.

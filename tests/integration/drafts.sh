@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Drafts write themselves: the sample incident fed through the socket gets
+# its 速報 the moment it first meets row 五 pair A and exactly one 詳報 draft
+# (table, spool files, notify command once) when ②'s recovery is committed;
+# a late action makes it stale, sochi draft makes version 2, sochi diff
+# shows the added line.  A running impact reaching two hours makes the 速報
+# by its timer; two daemons on one database make one draft.
+. "$(dirname "$0")/lib.sh"
+sb_up
+sandbox down --sochid
+spool=$SOCHI_SANDBOX_DIR/spool
+mkdir -p "$spool"
+cat >"$T/notify" <<'SH'
+#!/bin/sh
+# Records its arguments and environment, one call a line.
+echo "$* | $SOCHI_INCIDENT $SOCHI_DRAFT_VERSION $SOCHI_DRAFT_TRIGGER $SOCHI_DRAFT_FILES" >>"$NOTIFY_LOG"
+SH
+chmod +x "$T/notify"
+cat >>"$SOCHI_CONFIG" <<CONF
+
+[drafts]
+spool_dir = $spool
+formats = text,html
+notify_command = $T/notify --from-sochi
+CONF
+export NOTIFY_LOG=$T/notified
+: >"$NOTIFY_LOG"
+eval "$(sandbox up)"
+fx=$top_srcdir/tests/fixtures/sample-incident.ndjson
+drafts() { sql "select coalesce(string_agg(d.version || ':' || d.trigger || ':' || d.format, ' ' order by d.version, d.format), '') from draft d join incident i on i.id = d.incident_id where i.code = '$1'"; }
+settle() { # let the detector read what was just committed
+	for _ in $(seq 50); do
+		sleep 0.1
+		[ "$(drafts "$1")" = "$2" ] && return 0
+	done
+	fail "drafts of $1: '$(drafts "$1")', wanted '$2'"
+}
+
+# Lines 1-15: the incident, both impacts, the actions, ① recovered.  No
+# user count yet: not serious, no draft.
+sed -n 1,15p "$fx" | "$SOCHI" send -q || fail "first part"
+sleep 1
+expect_eq "no draft without users" "$(drafts SAMPLE-1)" ""
+# The user counts: ① lasted 2時間15分間 with 58,990 users: row 五 pair A.
+sed -n 17,24p "$fx" | "$SOCHI" send -q || fail "users"
+settle SAMPLE-1 "0:sokuho:text"
+grep -q "該当：重大な事故（五 A：2時間以上かつ30,000人以上）" "$spool/SAMPLE-1-sokuho.txt" ||
+	fail "the 速報 file: $(cat "$spool/SAMPLE-1-sokuho.txt")"
+grep -q "復旧日時：未復旧" "$spool/SAMPLE-1-sokuho.txt" || fail "the 速報 says recovered"
+grep -q "影響利用者数：約58,990人（契約数ベース）（詳細調査中）" "$spool/SAMPLE-1-sokuho.txt" ||
+	fail "the 速報's users: $(grep 影響利用者数 "$spool/SAMPLE-1-sokuho.txt")"
+pass "the 速報 is drafted when the incident first meets row 五 pair A"
+
+# Everything but ②'s recovery: still no 詳報.
+sed -n '25,$p' "$fx" | "$SOCHI" send -q || fail "the rest"
+sleep 1
+expect_eq "no 詳報 before ② recovers" "$(drafts SAMPLE-1)" "0:sokuho:text"
+sed -n 16p "$fx" | "$SOCHI" send -q || fail "② recovery"
+settle SAMPLE-1 "0:sokuho:text 1:recovery:html 1:recovery:text"
+[ -f "$spool/SAMPLE-1-v1.txt" ] && [ -f "$spool/SAMPLE-1-v1.html" ] || fail "spool files: $(ls "$spool")"
+grep -q "10日間11時間40分間" "$spool/SAMPLE-1-v1.txt" || fail "the 詳報 file lacks ②'s duration"
+ls "$spool" | grep -q '^\.' && fail "temporary files left in the spool"
+for _ in $(seq 50); do [ "$(grep -c recovery "$NOTIFY_LOG")" = 1 ] && break; sleep 0.1; done
+expect_eq "notify calls" "$(wc -l <"$NOTIFY_LOG")" 2
+expect_eq "notify for the 詳報" "$(grep recovery "$NOTIFY_LOG")" "--from-sochi SAMPLE-1 1 recovery $spool/SAMPLE-1-v1.txt $spool/SAMPLE-1-v1.html | SAMPLE-1 1 recovery $spool/SAMPLE-1-v1.txt $spool/SAMPLE-1-v1.html"
+grep -q "notify_command for SAMPLE-1 exited 0" "$SOCHI_SANDBOX_DIR/sochid.log" || fail "the command's exit was not logged"
+expect_match "drafts" "$("$SOCHI" drafts -i SAMPLE-1)" "^1	recovery	.*	html,text	current$"
+pass "exactly one 詳報 draft when ② recovers: stored, spooled, announced once"
+
+# A late action: the drafts go stale; a new version by hand; the diff.
+printf '%s\n' '{"kind":"action","incident":"SAMPLE-1","at":"2026-11-27T09:00:00+09:00","phase":"followup","actor":"ネットワークオペレーション部門","text":"全利用者への個別連絡を完了"}' | "$SOCHI" send -q
+out=$("$SOCHI" drafts -i SAMPLE-1)
+expect_match "stale" "$out" "^1	recovery	.*	stale$"
+expect_match "sochi draft" "$("$SOCHI" draft -i SAMPLE-1)" "^SAMPLE-1: draft version 2$"
+expect_match "version 2" "$("$SOCHI" drafts -i SAMPLE-1)" "^2	manual	.*	current$"
+rc=0; out=$("$SOCHI" diff 1 2 -i SAMPLE-1) || rc=$?
+expect_eq "diff exit status" "$rc" 1
+expect_match "the added line" "$out" "^\+ +11/27 09:00 全利用者への個別連絡を完了$"
+expect_match "its heading" "$out" "^\+ +（事後対応）$"
+expect_eq "nothing removed but the report date" "$(grep -c '^- ' <<<"$out")" "$(grep -c '^- .*令和' <<<"$out")"
+"$SOCHI" report -i SAMPLE-1 --draft 1 | cmp -s - "$spool/SAMPLE-1-v1.txt" || fail "report --draft 1 differs from the spooled file"
+expect_match "report --sokuho" "$("$SOCHI" report -i SAMPLE-1 --sokuho)" "^重大な事故の発生について（速報）$"
+sleep 1
+expect_eq "no new automatic draft" "$(drafts SAMPLE-1)" "0:sokuho:text 1:recovery:html 1:recovery:text 2:manual:html 2:manual:text"
+pass "a late action makes the drafts stale; sochi draft makes version 2; diff shows the line"
+
+# Deadlines: due lists it; filed takes it off.
+expect_match "due" "$("$SOCHI" due)" "^SAMPLE-1	2026-12-16	[0-9]+ days (left|overdue)	電子メールサービスの障害$"
+expect_match "filed" "$("$SOCHI" filed -i SAMPLE-1 --at 2026-12-01)" "^recorded event"
+expect_eq "due after filing" "$("$SOCHI" due 2>/dev/null)" ""
+rc=0; "$SOCHI" filed -i SAMPLE-1 --at 12/01 >/dev/null 2>&1 || rc=$?
+expect_eq "filed with a bad date" "$rc" 2
+pass "sochi due lists the unfiled 詳報, sochi filed takes it off"
+
+# The timer: 40,000 users, an impact that began 1時間59分57秒 ago.
+inc=$("$SOCHI" open 長引く障害 --category 5)
+start=$(date -d '-7197 seconds' +%Y-%m-%dT%H:%M:%S%:z)
+"$SOCHI" impact start web Webメールが使えない --users 40000 --at "$start" -i "$inc" >/dev/null
+sleep 1
+expect_eq "no 速報 before two hours" "$(drafts "$inc")" ""
+settle "$inc" "0:sokuho:text"
+pass "a running impact reaching two hours makes the 速報 by its timer"
+
+# Two daemons on one database: the same recovery makes one draft.
+sandbox down --sochid
+sed -e "s|^socket = .*|socket = $T/a.sock|" -e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" "$SOCHI_CONFIG" >"$T/a.conf"
+sed -e "s|^socket = .*|socket = $T/b.sock|" -e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" "$SOCHI_CONFIG" >"$T/b.conf"
+"$SOCHID" -f "$T/a.conf" >"$T/a.log" 2>&1 & a=$!
+"$SOCHID" -f "$T/b.conf" >"$T/b.log" 2>&1 & b=$!
+for _ in $(seq 100); do [ -S "$T/a.sock" ] && [ -S "$T/b.sock" ] && break; sleep 0.05; done
+rec="{\"kind\":\"impact\",\"op\":\"recover\",\"incident\":\"$inc\",\"at\":\"$(date +%Y-%m-%dT%H:%M:%S%:z)\",\"name\":\"web\",\"key\":\"both\"}"
+printf '%s\n' "$rec" | "$SOCHI" --socket "$T/a.sock" send -q &
+s=$!
+printf '%s\n' "$rec" | "$SOCHI" --socket "$T/b.sock" send -q || fail "daemon b refused the recovery"
+wait $s || fail "daemon a refused the recovery"
+for _ in $(seq 50); do [ "$(sql "select count(*) from draft d join incident i on i.id = d.incident_id where i.code = '$inc' and d.trigger = 'recovery'")" != 0 ] && break; sleep 0.1; done
+sleep 1
+kill $a $b; wait $a $b 2>/dev/null || true
+grep -h "made the recovery draft" "$T/a.log" "$T/b.log" | wc -l | grep -qx 1 || fail "both daemons made the draft"
+expect_eq "one recovery draft" "$(drafts "$inc")" "0:sokuho:text 1:recovery:html 1:recovery:text"
+pass "two daemons receiving the same recovery make one draft"
