@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lint.h"
+#include "rfc3339.h"
 #include "sochi.h"
 #include "wareki.h"
 
@@ -117,6 +118,27 @@ due(const struct timeline *tl, char *buf, size_t len)
 		    tl->reg.due.month, tl->reg.due.day);
 }
 
+/* "in 21 days", "today", "3 days ago". */
+static const char *
+days_text(const struct zone *z, const struct timeline *tl, int64_t now)
+{
+	static char buf[48];
+	struct local_time lt;
+	int64_t d;
+
+	zone_local(z, now, &lt);
+	d = rfc3339_days_from_civil(tl->reg.due.year, (unsigned)tl->reg.due.month,
+	    (unsigned)tl->reg.due.day) - rfc3339_days_from_civil(lt.year,
+	    (unsigned)lt.month, (unsigned)lt.day);
+	if (d == 0)
+		snprintf(buf, sizeof(buf), "today");
+	else if (d > 0)
+		snprintf(buf, sizeof(buf), "in %lld days", (long long)d);
+	else
+		snprintf(buf, sizeof(buf), "%lld days ago", (long long)-d);
+	return buf;
+}
+
 static int
 cmd_check_exec(struct cli *cli, int argc, char **argv)
 {
@@ -183,6 +205,16 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 		    json_sprintf("%c", tl.reg.pair) : json_null());
 		json_object_set_new(o, "due", strcmp(duebuf, "none") == 0 ?
 		    json_null() : json_string(duebuf));
+		if (strcmp(duebuf, "none") != 0) {
+			struct local_time lt;
+
+			zone_local(&cli->zone, now, &lt);
+			json_object_set_new(o, "days_left", json_integer(
+			    rfc3339_days_from_civil(tl.reg.due.year,
+			    (unsigned)tl.reg.due.month, (unsigned)tl.reg.due.day) -
+			    rfc3339_days_from_civil(lt.year, (unsigned)lt.month,
+			    (unsigned)lt.day)));
+		}
 		json_object_set_new(o, "due_to_confirm", json_boolean(
 		    tl.classified && tl.reg.cls != REG_NONE &&
 		    tl.reg.due_to_confirm));
@@ -199,6 +231,11 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 				    (long long)l.f[i].ids[k]);
 			printf("%s\n", l.f[i].nids ? "]" : "");
 		}
+		if (strcmp(duebuf, "none") != 0)
+			printf("info due-date: the %s is due %s, %s (to be "
+			    "confirmed by a person)\n", tl.reg.cls == REG_SERIOUS ?
+			    "詳報 (発生日 + 30 days)" : "periodic report", duebuf,
+			    days_text(&cli->zone, &tl, now));
 		printf("classification: %s\ndue: %s\n", cls.data, duebuf);
 	}
 	rv = l.errors > 0 ? EXIT_FINDINGS : 0;

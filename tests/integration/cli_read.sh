@@ -91,9 +91,10 @@ pass "JSON: every figure with the ids of its events in the database"
 "$SOCHI" timeline >"$T/tl.txt" || fail "timeline"
 diff -u "$fx/sample-timeline.txt" "$T/tl.txt" || fail "timeline block differs from the fixture"
 out=$("$SOCHI" check --now $NOW) || fail "check on the clean sample: $out"
-expect_eq "check on the sample" "$out" "classification: serious 五 A (2時間15分間 >= 2時間, 58,990人 >= 30,000人)
+expect_eq "check on the sample" "$out" "info due-date: the 詳報 (発生日 + 30 days) is due 2026-12-16, in 18 days (to be confirmed by a person)
+classification: serious 五 A (2時間15分間 >= 2時間, 58,990人 >= 30,000人)
 due: 2026-12-16"
-"$SOCHI" check --json --now $NOW | python3 -c 'import json,sys; j=json.load(sys.stdin); assert j["classification"]=="serious" and j["due"]=="2026-12-16" and j["errors"]==0, j' ||
+"$SOCHI" check --json --now $NOW | python3 -c 'import json,sys; j=json.load(sys.stdin); assert j["classification"]=="serious" and j["due"]=="2026-12-16" and j["days_left"]==18 and j["errors"]==0, j' ||
 	fail "check --json"
 out=$("$SOCHI" list)
 expect_match "list" "$out" "^SAMPLE-1 +open +2026-11-16 12:00 +10日間11時間40分間 +58,990人 +serious 五A +2026-12-16 \(-?[0-9]+d\) +電子メールサービスの障害$"
