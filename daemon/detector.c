@@ -31,7 +31,15 @@ struct watched {
 	int		 queued;	/* waiting to be read again */
 	struct event	*timer;		/* fires when a pair will be met */
 	int		 warned_day;	/* YYYYMMDD of the last deadline warning */
+	int64_t		 last_eval;	/* when it was last read, monotonic µs */
+	struct event	*defer;		/* reads it again once the pause is over */
 };
+
+/*
+ * An incident is read at most once per EVAL_PAUSE: a stream of events to a
+ * large incident costs one reading per pause, not one per batch.
+ */
+#define EVAL_PAUSE	(500 * 1000)
 TAILQ_HEAD(watched_list, watched);
 
 struct child {
@@ -100,15 +108,53 @@ struct qent {
 };
 static TAILQ_HEAD(, qent) q = TAILQ_HEAD_INITIALIZER(q);
 
+static int64_t
+mono_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void	enqueue(struct watched *);
+
+static void
+defer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	enqueue(arg);
+}
+
 void
 detector_touch(const char *code)
 {
 	struct watched *w;
-	struct qent *e;
+	int64_t wait;
 
 	if (d.base == NULL || code == NULL || *code == '\0')
 		return;
 	if ((w = watched_get(code)) == NULL || w->queued)
+		return;
+	wait = w->last_eval + EVAL_PAUSE - mono_usec();
+	if (w->last_eval != 0 && wait > 0) {
+		if (w->defer == NULL)
+			w->defer = evtimer_new(d.base, defer_cb, w);
+		if (w->defer != NULL && !evtimer_pending(w->defer, NULL)) {
+			struct timeval tv = { 0, (suseconds_t)wait };
+
+			evtimer_add(w->defer, &tv);
+		}
+		return;
+	}
+	enqueue(w);
+}
+
+static void
+enqueue(struct watched *w)
+{
+	struct qent *e;
+
+	if (w->queued)
 		return;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return;
@@ -663,6 +709,14 @@ incident_cb(PGresult *res, const char *err, void *arg)
 		return;
 	}
 	j->inc = res;
+	/* No impact, no 発生: nothing to draft or to warn about yet. */
+	if (strcmp(PQgetvalue(res, 0, 11), "t") != 0) {
+		PQclear(res);
+		free(j);
+		d.busy = 0;
+		next();
+		return;
+	}
 	p[0] = PQgetvalue(res, 0, 0);
 	if (pgq_query("select id, kind, (extract(epoch from occurred_at) * "
 	    "1000000)::bigint, actor, phase, text, coalesce(supersedes, 0), "
@@ -682,6 +736,7 @@ next(void)
 		return;
 	TAILQ_REMOVE(&q, e, entry);
 	e->w->queued = 0;
+	e->w->last_eval = mono_usec();
 	if ((j = calloc(1, sizeof(*j))) == NULL) {
 		free(e);
 		return;
@@ -694,7 +749,9 @@ next(void)
 	    "i.location, i.equipment, (extract(epoch from i.opened_at) * "
 	    "1000000)::bigint, i.state, coalesce((select string_agg(distinct "
 	    "x.trigger, ',') from draft x where x.incident_id = i.id), ''), "
-	    "i.filed_on from incident i where i.code = $1", 1, p, incident_cb,
+	    "i.filed_on, exists (select 1 from event e where e.incident_id = "
+	    "i.id and e.kind = 'impact') from incident i where i.code = $1", 1,
+	    p, incident_cb,
 	    j) == -1)
 		incident_cb(NULL, "out of memory", j);
 }
@@ -771,6 +828,8 @@ detector_free(void)
 		TAILQ_REMOVE(&d.all, w, entry);
 		if (w->timer)
 			event_free(w->timer);
+		if (w->defer)
+			event_free(w->defer);
 		free(w);
 	}
 	while (!TAILQ_EMPTY(&d.children))

@@ -423,18 +423,39 @@ timeline_build(const struct tl_incident *inc, const struct tl_event *evs,
 		}
 	}
 
-	/* Phase headings: an action may rename its phase for this incident. */
-	for (i = 0; i < tl->nentries; i++) {
-		struct tl_entry *e = &tl->entries[i];
-		const char *h = NULL;
+	/*
+	 * Phase headings: an action may rename its phase for this incident;
+	 * the latest such action of each phase wins.  One pass over the
+	 * actions, then one over the entries.
+	 */
+	{
+		const char *ph[32], *hd[32];
+		size_t nph = 0, k;
 
-		for (j = 0; j < nlive; j++)
-			if (live[j]->kind == KIND_ACTION && e->phase != NULL &&
-			    live[j]->phase != NULL &&
-			    strcmp(live[j]->phase, e->phase) == 0 &&
-			    dstr(live[j]->data, "heading") != NULL)
-				h = dstr(live[j]->data, "heading");
-		e->heading = h != NULL ? h : timeline_phase_heading(cf, e->phase);
+		for (j = 0; j < nlive; j++) {
+			const char *h = live[j]->kind == KIND_ACTION ?
+			    dstr(live[j]->data, "heading") : NULL;
+
+			if (h == NULL || live[j]->phase == NULL)
+				continue;
+			for (k = 0; k < nph; k++)
+				if (strcmp(ph[k], live[j]->phase) == 0)
+					break;
+			if (k == nph && nph < 32)
+				ph[nph++] = live[j]->phase;
+			if (k < 32)
+				hd[k] = h;
+		}
+		for (i = 0; i < tl->nentries; i++) {
+			struct tl_entry *e = &tl->entries[i];
+			const char *h = NULL;
+
+			for (k = 0; e->phase != NULL && k < nph; k++)
+				if (strcmp(ph[k], e->phase) == 0)
+					h = hd[k];
+			e->heading = h != NULL ? h :
+			    timeline_phase_heading(cf, e->phase);
+		}
 	}
 
 	/* Impacts: numbered by start; 発生 is the first start. */
