@@ -101,6 +101,42 @@ expect_eq "no 速報 before two hours" "$(drafts "$inc")" ""
 settle "$inc" "0:sokuho:text"
 pass "a running impact reaching two hours makes the 速報 by its timer"
 
+# A serious incident whose 詳報 is due within seven days: warned about once.
+old=$("$SOCHI" open 古い障害 --category 5)
+"$SOCHI" impact start mail 送受信不可 --users 50000 --at "$(date -d '-26 days' +%Y-%m-%dT%H:%M:%S%:z)" -i "$old" >/dev/null
+"$SOCHI" impact recover mail --at "$(date -d '-26 days +3 hours' +%Y-%m-%dT%H:%M:%S%:z)" -i "$old" >/dev/null
+for _ in $(seq 50); do grep -q "the 詳報 of $old is due" "$SOCHI_SANDBOX_DIR/sochid.log" && break; sleep 0.1; done
+expect_match "deadline warning" "$(grep "the 詳報 of $old is due" "$SOCHI_SANDBOX_DIR/sochid.log")" "is due [0-9-]+ \(4 days left\) and is not marked filed"
+"$SOCHI" log -i "$old" --at -1m 追記 >/dev/null
+sleep 1
+expect_eq "warned once a day" "$(grep -c "the 詳報 of $old is due" "$SOCHI_SANDBOX_DIR/sochid.log")" 1
+pass "an unfiled 詳報 due within seven days is warned about once a day"
+
+# notify_url: a JSON summary of each new draft is POSTed.
+sandbox down --sochid
+port=$(( 10000 + RANDOM % 20000 ))
+python3 - "$port" "$T/posted" <<'PY' &
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        open(sys.argv[2], "ab").write(self.path.encode() + b" " + body + b"\n")
+        self.send_response(204); self.end_headers()
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+web=$!
+printf 'notify_url = http://127.0.0.1:%s/hook\n' "$port" >>"$SOCHI_CONFIG"
+eval "$(sandbox up)"
+inc3=$("$SOCHI" open 通知の確認 --category 5)
+"$SOCHI" impact start x 不可 --users 1 --at -10m -i "$inc3" >/dev/null
+"$SOCHI" impact recover x --at -5m -i "$inc3" >/dev/null
+for _ in $(seq 50); do [ -s "$T/posted" ] && break; sleep 0.1; done
+kill $web 2>/dev/null; wait $web 2>/dev/null || true
+expect_match "notify_url" "$(cat "$T/posted")" "^/hook \{\"incident\":\"$inc3\",\"version\":1,\"trigger\":\"recovery\",\"files\":\[\"$spool/$inc3-v1.txt\",\"$spool/$inc3-v1.html\"\]\}$"
+grep -q "notify_url answered 204" "$SOCHI_SANDBOX_DIR/sochid.log" || fail "the answer was not logged"
+pass "notify_url gets a JSON summary of each new draft"
+
 # Two daemons on one database: the same recovery makes one draft.
 sandbox down --sochid
 sed -e "s|^socket = .*|socket = $T/a.sock|" -e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" "$SOCHI_CONFIG" >"$T/a.conf"
