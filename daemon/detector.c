@@ -73,6 +73,7 @@ static struct {
 	struct event	*ev_chld;	/* SIGCHLD */
 	struct event	*ev_hourly;	/* deadline check */
 	char		*spool;		/* where drafts go as files */
+	struct evhttp_connection *posts[16]; /* notify_url requests in flight */
 } d;
 
 static void	next(void);
@@ -357,9 +358,25 @@ notify_command(const char *code, int version, const char *trigger,
 	    (long)pid);
 }
 
+/* Frees a finished notify_url connection, after its callback has returned. */
+static void
+url_free_cb(evutil_socket_t fd, short what, void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		if (d.posts[i] == arg) {
+			d.posts[i] = NULL;
+			evhttp_connection_free(arg);
+		}
+}
+
 static void
 url_done(struct evhttp_request *req, void *arg)
 {
+	/* Not inside its own callback (STYLE.md, habit 6): next loop turn. */
+	event_base_once(d.base, -1, EV_TIMEOUT, url_free_cb, arg,
+	    &(struct timeval){ 0, 0 });
 	if (req == NULL)
 		log_warnx("drafts: notify_url: no answer");
 	else
@@ -391,7 +408,11 @@ notify_url(const char *code, int version, const char *trigger,
 	con = evhttp_connection_base_new(d.base, NULL, evhttp_uri_get_host(uri),
 	    (unsigned short)(evhttp_uri_get_port(uri) > 0 ?
 	    evhttp_uri_get_port(uri) : 80));
-	req = evhttp_request_new(url_done, NULL);
+	req = evhttp_request_new(url_done, con);
+	for (i = 0; i < 16 && d.posts[i] != NULL; i++)
+		;
+	if (i < 16)
+		d.posts[i] = con;
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Host",
 	    evhttp_uri_get_host(uri));
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
@@ -834,6 +855,13 @@ detector_free(void)
 	}
 	while (!TAILQ_EMPTY(&d.children))
 		child_done(TAILQ_FIRST(&d.children));
+	for (size_t i = 0; i < 16; i++)
+		if (d.posts[i] != NULL) {
+			struct evhttp_connection *c = d.posts[i];
+
+			d.posts[i] = NULL;
+			evhttp_connection_free(c);
+		}
 	if (d.ev_chld)
 		event_free(d.ev_chld);
 	if (d.ev_hourly)
