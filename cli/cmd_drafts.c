@@ -137,37 +137,14 @@ cmd_drafts_exec(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-/* {"a","b"} for PostgreSQL. */
-static void
-pg_array(struct sbuf *b, char *const *items, int n)
-{
-	const char *s;
-	int i;
-
-	sbuf_addc(b, '{');
-	for (i = 0; i < n; i++) {
-		sbuf_adds(b, i ? ",\"" : "\"");
-		for (s = items[i]; *s; s++) {
-			if (*s == '"' || *s == '\\')
-				sbuf_addc(b, '\\');
-			sbuf_addc(b, *s);
-		}
-		sbuf_addc(b, '"');
-	}
-	sbuf_addc(b, '}');
-}
-
 static int
 cmd_draft_exec(struct cli *cli, int argc, char **argv)
 {
-	static const struct { const char *name; int (*fn)(const struct report *,
-	    struct sbuf *); } all[] = { { "text", report_text }, { "md",
-	    report_markdown }, { "html", report_html }, { "json", report_json } };
 	struct wargs w;
 	struct cli_incident ci;
 	struct timeline tl;
 	struct report r;
-	struct sbuf fa = SBUF_INIT, ba = SBUF_INIT, body = SBUF_INIT;
+	struct sbuf fa = SBUF_INIT, ba = SBUF_INIT;
 	char *fmts[4], *bodies[4], idb[32], lastb[32], err[512];
 	const char *p[5];
 	int64_t now;
@@ -185,20 +162,16 @@ cmd_draft_exec(struct cli *cli, int argc, char **argv)
 	r.profile = &cli->cf.report;
 	r.zone = &cli->zone;
 	r.now = now;
-	for (i = 0; i < 4; i++) {
-		const char *f = cli->cf.drafts.formats, *hit = strstr(f,
-		    all[i].name);
-		size_t len = strlen(all[i].name);
+	{
+		const char *names[4];
 
-		if (hit == NULL || (hit != f && hit[-1] != ',') ||
-		    (hit[len] != '\0' && hit[len] != ','))
-			continue;
-		all[i].fn(&r, &body);
-		fmts[n] = (char *)(uintptr_t)all[i].name;
-		bodies[n++] = sbuf_steal(&body);
+		n = report_render_formats(&r, cli->cf.drafts.formats, names,
+		    bodies);
+		for (i = 0; i < (size_t)n; i++)
+			fmts[i] = (char *)(uintptr_t)names[i];
 	}
-	pg_array(&fa, fmts, n);
-	pg_array(&ba, bodies, n);
+	sbuf_pg_array(&fa, fmts, n);
+	sbuf_pg_array(&ba, bodies, n);
 	snprintf(idb, sizeof(idb), "%lld", (long long)ci.id);
 	snprintf(lastb, sizeof(lastb), "%lld", (long long)ci.max_event);
 	p[0] = idb;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "conffile.h"
+#include "pgrows.h"
 #include "pgsync.h"
 #include "rfc3339.h"
 #include "sochi.h"
@@ -128,8 +129,7 @@ cli_load_incident(struct cli *cli, const char *code, struct cli_incident *ci)
 	const char *params[1] = { code };
 	char err[1024], idbuf[32];
 	const char *idp[1] = { idbuf };
-	json_error_t jerr;
-	int i, n;
+	int n;
 
 	memset(ci, 0, sizeof(*ci));
 	if (cli_db(cli) == -1 || cli_load_zone(cli) == -1)
@@ -162,10 +162,8 @@ cli_load_incident(struct cli *cli, const char *code, struct cli_incident *ci)
 	ci->inc.closed = !ci->open;
 
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)ci->id);
-	ci->res_ev = pgsync_exec(cli->conn, "select id, kind, (extract(epoch "
-	    "from occurred_at) * 1000000)::bigint, actor, phase, text, "
-	    "coalesce(supersedes, 0), data::text from event where incident_id = "
-	    "$1 order by occurred_at, id", 1, idp, err, sizeof(err));
+	ci->res_ev = pgsync_exec(cli->conn, PGROWS_EVENTS_SQL " order by "
+	    "occurred_at, id", 1, idp, err, sizeof(err));
 	if (ci->res_ev == NULL) {
 		fprintf(stderr, "sochi: cannot read the events of %s: %s\n", code,
 		    err);
@@ -178,25 +176,7 @@ cli_load_incident(struct cli *cli, const char *code, struct cli_incident *ci)
 		cli_incident_free(ci);
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		struct tl_event *ev = &ci->evs[ci->n];
-
-		ev->id = strtoll(PQgetvalue(ci->res_ev, i, 0), NULL, 10);
-		if (ev->id > ci->max_event)
-			ci->max_event = ev->id;
-		if (event_kind_from_name(PQgetvalue(ci->res_ev, i, 1),
-		    &ev->kind) == -1)
-			continue;
-		ev->at = strtoll(PQgetvalue(ci->res_ev, i, 2), NULL, 10);
-		ev->actor = val(ci->res_ev, i, 3);
-		ev->phase = val(ci->res_ev, i, 4);
-		ev->text = val(ci->res_ev, i, 5);
-		ev->supersedes = strtoll(PQgetvalue(ci->res_ev, i, 6), NULL, 10);
-		ev->data = json_loads(PQgetvalue(ci->res_ev, i, 7), 0, &jerr);
-		if (ev->data == NULL)
-			ev->data = json_object();
-		ci->n++;
-	}
+	ci->n = pgrows_events(ci->res_ev, ci->evs, &ci->max_event);
 	ci->tcf.zone = &cli->zone;
 	ci->tcf.phases = &cli->cf.phases;
 	ci->tcf.alert_actor = cli->cf.report.alert_actor;
@@ -206,10 +186,7 @@ cli_load_incident(struct cli *cli, const char *code, struct cli_incident *ci)
 void
 cli_incident_free(struct cli_incident *ci)
 {
-	size_t i;
-
-	for (i = 0; ci->evs != NULL && i < ci->n; i++)
-		json_decref((json_t *)(uintptr_t)ci->evs[i].data);
+	pgrows_events_free(ci->evs, ci->n);
 	free(ci->evs);
 	PQclear(ci->res_inc);
 	PQclear(ci->res_ev);

@@ -21,6 +21,7 @@
 #include "detector.h"
 #include "log.h"
 #include "pgq.h"
+#include "pgrows.h"
 #include "report.h"
 #include "timeline.h"
 #include "wareki.h"
@@ -478,33 +479,10 @@ out:
 	free(s);
 }
 
-/* {"a","b"}: a PostgreSQL text array literal. */
-static void
-pg_array(struct sbuf *b, char *const *items, int n)
-{
-	const char *p;
-	int i;
-
-	sbuf_addc(b, '{');
-	for (i = 0; i < n; i++) {
-		sbuf_adds(b, i ? ",\"" : "\"");
-		for (p = items[i]; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				sbuf_addc(b, '\\');
-			sbuf_addc(b, *p);
-		}
-		sbuf_addc(b, '"');
-	}
-	sbuf_addc(b, '}');
-}
-
 static void
 make_draft(const struct report *r, int64_t inc_id, const char *code,
     const char *trigger, int64_t last_event)
 {
-	static const struct { const char *name; int (*fn)(const struct report *,
-	    struct sbuf *); } all[] = { { "text", report_text }, { "md",
-	    report_markdown }, { "html", report_html }, { "json", report_json } };
 	struct store *s = calloc(1, sizeof(*s));
 	struct sbuf fa = SBUF_INIT, ba = SBUF_INIT, body = SBUF_INIT;
 	char idbuf[32], lastbuf[32];
@@ -520,21 +498,16 @@ make_draft(const struct report *r, int64_t inc_id, const char *code,
 		s->fmts[0] = strdup("text");
 		s->bodies[0] = sbuf_steal(&body);
 		s->n = 1;
-	} else
-		for (i = 0; i < 4; i++) {
-			const char *f = d.cf->drafts.formats;
-			size_t len = strlen(all[i].name);
-			const char *hit = strstr(f, all[i].name);
+	} else {
+		const char *names[4];
 
-			if (hit == NULL || (hit != f && hit[-1] != ',') ||
-			    (hit[len] != '\0' && hit[len] != ','))
-				continue;
-			all[i].fn(r, &body);
-			s->fmts[s->n] = strdup(all[i].name);
-			s->bodies[s->n++] = sbuf_steal(&body);
-		}
-	pg_array(&fa, s->fmts, s->n);
-	pg_array(&ba, s->bodies, s->n);
+		s->n = report_render_formats(r, d.cf->drafts.formats, names,
+		    s->bodies);
+		for (i = 0; i < (size_t)s->n; i++)
+			s->fmts[i] = strdup(names[i]);
+	}
+	sbuf_pg_array(&fa, s->fmts, s->n);
+	sbuf_pg_array(&ba, s->bodies, s->n);
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)inc_id);
 	snprintf(lastbuf, sizeof(lastbuf), "%lld", (long long)last_event);
 	params[0] = idbuf;
@@ -627,8 +600,7 @@ evaluate(struct job *j)
 	PGresult *ir = j->inc, *er = j->ev;
 	const char *drafts = PQgetvalue(ir, 0, 9);
 	int64_t now = now_usec(), last = 0, id, t;
-	json_error_t jerr;
-	int i, n = PQntuples(er), filed = !PQgetisnull(ir, 0, 10);
+	int n = PQntuples(er), filed = !PQgetisnull(ir, 0, 10);
 	size_t m = 0;
 
 	memset(&inc, 0, sizeof(inc));
@@ -642,24 +614,7 @@ evaluate(struct job *j)
 	inc.opened_at = strtoll(PQgetvalue(ir, 0, 7), NULL, 10);
 	if ((evs = calloc((size_t)n + 1, sizeof(*evs))) == NULL)
 		return;
-	for (i = 0; i < n; i++) {
-		struct tl_event *ev = &evs[m];
-
-		ev->id = strtoll(PQgetvalue(er, i, 0), NULL, 10);
-		if (ev->id > last)
-			last = ev->id;
-		if (event_kind_from_name(PQgetvalue(er, i, 1), &ev->kind) == -1)
-			continue;
-		ev->at = strtoll(PQgetvalue(er, i, 2), NULL, 10);
-		ev->actor = PQgetisnull(er, i, 3) ? NULL : PQgetvalue(er, i, 3);
-		ev->phase = PQgetisnull(er, i, 4) ? NULL : PQgetvalue(er, i, 4);
-		ev->text = PQgetisnull(er, i, 5) ? NULL : PQgetvalue(er, i, 5);
-		ev->supersedes = strtoll(PQgetvalue(er, i, 6), NULL, 10);
-		ev->data = json_loads(PQgetvalue(er, i, 7), 0, &jerr);
-		if (ev->data == NULL)
-			ev->data = json_object();
-		m++;
-	}
+	m = pgrows_events(er, evs, &last);
 	if (timeline_build(&inc, evs, m, &tcf, now, &tl) == 0) {
 		r.tl = &tl;
 		r.inc = &inc;
@@ -690,8 +645,7 @@ evaluate(struct job *j)
 		deadline_warning(j->w, &tl, filed, now);
 		timeline_free(&tl);
 	}
-	for (i = 0; (size_t)i < m; i++)
-		json_decref((json_t *)(uintptr_t)evs[i].data);
+	pgrows_events_free(evs, m);
 	free(evs);
 }
 
@@ -739,10 +693,7 @@ incident_cb(PGresult *res, const char *err, void *arg)
 		return;
 	}
 	p[0] = PQgetvalue(res, 0, 0);
-	if (pgq_query("select id, kind, (extract(epoch from occurred_at) * "
-	    "1000000)::bigint, actor, phase, text, coalesce(supersedes, 0), "
-	    "data::text from event where incident_id = $1", 1, p, events_cb,
-	    j) == -1)
+	if (pgq_query(PGROWS_EVENTS_SQL, 1, p, events_cb, j) == -1)
 		events_cb(NULL, "out of memory", j);
 }
 

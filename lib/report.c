@@ -582,3 +582,30 @@ report_doc_free(struct report_doc *d)
 	free(d->users_chart);
 	memset(d, 0, sizeof(*d));
 }
+
+int
+report_render_formats(const struct report *r, const char *formats,
+    const char **names, char **bodies)
+{
+	static const struct {
+		const char	*name;
+		int		(*fn)(const struct report *, struct sbuf *);
+	} all[] = { { "text", report_text }, { "md", report_markdown },
+	    { "html", report_html }, { "json", report_json } };
+	struct sbuf body = SBUF_INIT;
+	size_t i, len;
+	const char *hit;
+	int n = 0;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		len = strlen(all[i].name);
+		hit = strstr(formats, all[i].name);
+		if (hit == NULL || (hit != formats && hit[-1] != ',') ||
+		    (hit[len] != '\0' && hit[len] != ','))
+			continue;
+		all[i].fn(r, &body);
+		names[n] = all[i].name;
+		bodies[n++] = sbuf_steal(&body);
+	}
+	return n;
+}

@@ -51,6 +51,13 @@ int	report_text(const struct report *, struct sbuf *);
 int	report_markdown(const struct report *, struct sbuf *);
 int	report_html(const struct report *, struct sbuf *);
 int	report_json(const struct report *, struct sbuf *);
+/*
+ * Renders the draft in each format named in a comma-separated list (text,
+ * md, html, json): names[i] is the format, bodies[i] its text, to free.
+ * Returns how many, at most 4.
+ */
+int	report_render_formats(const struct report *, const char *, const char **,
+	    char **);
 /* The 速報: the first report, as text. */
 int	report_sokuho(const struct report *, struct sbuf *);
 

@@ -126,6 +126,25 @@ sbuf_add_json_string(struct sbuf *b, const char *s, size_t n)
 	return sbuf_addc(b, '"');
 }
 
+int
+sbuf_pg_array(struct sbuf *b, char *const *items, int n)
+{
+	const char *p;
+	int i, rv = sbuf_addc(b, '{');
+
+	for (i = 0; i < n; i++) {
+		rv |= sbuf_adds(b, i ? ",\"" : "\"");
+		for (p = items[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				rv |= sbuf_addc(b, '\\');
+			rv |= sbuf_addc(b, *p);
+		}
+		rv |= sbuf_addc(b, '"');
+	}
+	rv |= sbuf_addc(b, '}');
+	return rv ? -1 : 0;
+}
+
 void
 sbuf_truncate(struct sbuf *b, size_t len)
 {

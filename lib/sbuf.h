@@ -24,6 +24,8 @@ int	sbuf_printf(struct sbuf *, const char *, ...)
 int	sbuf_vprintf(struct sbuf *, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
 int	sbuf_add_json_string(struct sbuf *, const char *, size_t);
+/* {"a","b"}: a PostgreSQL text array literal of the strings. */
+int	sbuf_pg_array(struct sbuf *, char *const *, int);
 void	sbuf_truncate(struct sbuf *, size_t);
 char	*sbuf_steal(struct sbuf *);
 void	sbuf_free(struct sbuf *);

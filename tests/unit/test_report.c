@@ -313,6 +313,44 @@ test_in_progress(void **state)
 }
 
 static void
+test_formats_and_arrays(void **state)
+{
+	struct fixture fx;
+	struct timeline tl;
+	struct report r;
+	const char *names[4];
+	char *bodies[4], *items[2] = { "a\"b", "c\\d,{e}" };
+	struct sbuf b = SBUF_INIT;
+	int n, i;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
+	    &tl), 0);
+	r.tl = &tl;
+	r.inc = &fx.inc;
+	r.profile = &profile;
+	r.zone = &fx.zone;
+	r.now = NOW;
+	n = report_render_formats(&r, "text,html", names, bodies);
+	assert_int_equal(n, 2);
+	assert_string_equal(names[0], "text");
+	assert_string_equal(names[1], "html");
+	assert_non_null(strstr(bodies[1], "<!DOCTYPE html>"));
+	for (i = 0; i < n; i++)
+		free(bodies[i]);
+	n = report_render_formats(&r, "json", names, bodies);
+	assert_int_equal(n, 1);
+	free(bodies[0]);
+	/* "textile" names no format. */
+	assert_int_equal(report_render_formats(&r, "textile", names, bodies), 0);
+	timeline_free(&tl);
+	fixture_free(&fx);
+	assert_int_equal(sbuf_pg_array(&b, items, 2), 0);
+	assert_string_equal(b.data, "{\"a\\\"b\",\"c\\\\d,{e}\"}");
+	sbuf_free(&b);
+}
+
+static void
 test_width(void **state)
 {
 	assert_int_equal(text_width("abc", 3), 3);
@@ -332,6 +370,7 @@ main(void)
 		cmocka_unit_test(test_no_notes),
 		cmocka_unit_test(test_in_progress),
 		cmocka_unit_test(test_width),
+		cmocka_unit_test(test_formats_and_arrays),
 	};
 
 	set_profile();
