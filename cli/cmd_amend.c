@@ -83,7 +83,7 @@ cmd_amend_exec(struct cli *cli, int argc, char **argv)
 	json_error_t jerr;
 	int64_t id, at, num;
 	size_t i, ki;
-	int rv, j;
+	int rv;
 
 	if ((rv = wargs_parse("amend", argc, argv, WO_COMMON | WO(W_PHASE) |
 	    WO(W_HEADING) | WO(W_TEXT) | WO(W_LABEL) | WO(W_USERS) |
@@ -95,8 +95,7 @@ cmd_amend_exec(struct cli *cli, int argc, char **argv)
 		amend_usage(stderr);
 		return EXIT_TROUBLE;
 	}
-	for (j = 1; j < w.argc; j++)
-		sbuf_printf(&text, "%s%s", j > 1 ? " " : "", w.argv[j]);
+	wargs_join(&w, 1, &text);
 	if (text.len > 0)
 		w.v[W_TEXT] = text.data;
 	if (cli_db(cli) == -1 || cli_load_zone(cli) == -1) {

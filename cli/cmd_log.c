@@ -141,7 +141,7 @@ cmd_log_exec(struct cli *cli, int argc, char **argv)
 	char code[80];
 	int64_t at;
 	json_t *ev;
-	int i, rv;
+	int rv;
 
 	if ((rv = wargs_parse("log", argc, argv, WO_COMMON | WO(W_PHASE) |
 	    WO(W_HEADING), log_usage, &w)) != 0)
@@ -151,8 +151,7 @@ cmd_log_exec(struct cli *cli, int argc, char **argv)
 		return EXIT_TROUBLE;
 	if (w.argc == 0)
 		return log_lines(cli, &w, code, at);
-	for (i = 0; i < w.argc; i++)
-		sbuf_printf(&text, "%s%s", i ? " " : "", w.argv[i]);
+	wargs_join(&w, 0, &text);
 	ev = action(cli, &w, code, at, text.data);
 	sbuf_free(&text);
 	rv = cli_send_events(cli, &w, &ev, 1, NULL);

@@ -45,7 +45,7 @@ cmd_note_exec(struct cli *cli, int argc, char **argv)
 	int64_t at;
 	json_t *ev;
 	size_t n;
-	int i, rv;
+	int rv;
 
 	if ((rv = wargs_parse("note", argc, argv, WO_COMMON | WO(W_STAGE) |
 	    WO(W_DUE) | WO(W_DONE) | WO(W_LIST), note_usage, &w)) != 0)
@@ -75,8 +75,7 @@ cmd_note_exec(struct cli *cli, int argc, char **argv)
 		    text.data[text.len - 1] == '\r'))
 			sbuf_truncate(&text, text.len - 1);
 	} else
-		for (i = 1; i < w.argc; i++)
-			sbuf_printf(&text, "%s%s", i > 1 ? " " : "", w.argv[i]);
+		wargs_join(&w, 1, &text);
 	if (text.len == 0) {
 		fprintf(stderr, "sochi note: no TEXT (give it, or - to read "
 		    "standard input)\n");

@@ -31,7 +31,7 @@ cmd_notice_exec(struct cli *cli, int argc, char **argv)
 	char code[80];
 	int64_t at;
 	json_t *ev;
-	int i, rv;
+	int rv;
 
 	if ((rv = wargs_parse("notice", argc, argv, WO_COMMON | WO(W_CHANNEL),
 	    notice_usage, &w)) != 0)
@@ -44,8 +44,7 @@ cmd_notice_exec(struct cli *cli, int argc, char **argv)
 	if (cli_at(cli, w.v[W_AT], w.now, &at) == -1 ||
 	    cli_write_incident(cli, &w, code, sizeof(code)) == -1)
 		return EXIT_TROUBLE;
-	for (i = 0; i < w.argc; i++)
-		sbuf_printf(&text, "%s%s", i ? " " : "", w.argv[i]);
+	wargs_join(&w, 0, &text);
 	ev = cli_event(cli, &w, "notice", code, at);
 	json_object_set_new(ev, "channel", json_string(w.v[W_CHANNEL]));
 	json_object_set_new(ev, "text", json_string(text.data));

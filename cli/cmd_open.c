@@ -38,7 +38,7 @@ cmd_open_exec(struct cli *cli, int argc, char **argv)
 	struct sbuf title = SBUF_INIT;
 	int64_t at, cat;
 	json_t *ev;
-	int i, rv;
+	int rv;
 
 	if ((rv = wargs_parse("open", argc, argv, (WO_COMMON & ~WO(W_INCIDENT)) |
 	    WO(W_SERVICE) | WO(W_CATEGORY) | WO(W_LOCATION) | WO(W_EQUIPMENT) |
@@ -50,8 +50,7 @@ cmd_open_exec(struct cli *cli, int argc, char **argv)
 		open_usage(stderr);
 		return EXIT_TROUBLE;
 	}
-	for (i = 0; i < w.argc; i++)
-		sbuf_printf(&title, "%s%s", i ? " " : "", w.argv[i]);
+	wargs_join(&w, 0, &title);
 	if (cli_at(cli, w.v[W_AT], w.now, &at) == -1) {
 		sbuf_free(&title);
 		return EXIT_TROUBLE;

@@ -85,6 +85,15 @@ wargs_parse(const char *verb, int argc, char **argv, unsigned mask,
 	return 0;
 }
 
+void
+wargs_join(const struct wargs *w, int from, struct sbuf *b)
+{
+	int i;
+
+	for (i = from; i < w->argc; i++)
+		sbuf_printf(b, "%s%s", i > from ? " " : "", w->argv[i]);
+}
+
 int
 wargs_count(const char *verb, const char *what, const char *s, int64_t *out)
 {

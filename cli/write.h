@@ -40,6 +40,8 @@ struct wargs {
  */
 int	wargs_parse(const char *, int, char **, unsigned,
 	    void (*)(FILE *), struct wargs *);
+/* The positional arguments from index `from` on, joined by spaces. */
+void	wargs_join(const struct wargs *, int, struct sbuf *);
 /* A non-negative integer option or argument; -1 with a message if not. */
 int	wargs_count(const char *, const char *, const char *, int64_t *);
 

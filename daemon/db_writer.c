@@ -436,6 +436,7 @@ batch_done(void)
 	struct wresult r;
 	size_t i;
 	char msg[600];
+	const char *last;
 
 	w.result = NULL;
 	if (w.error[0] != '\0' || res == NULL) {
@@ -470,6 +471,7 @@ batch_done(void)
 	w.stats.batches++;
 	TAILQ_REMOVE(&w.queue, b, entry);
 	dbw_set_state(DBW_IDLE);
+	last = NULL;
 	for (i = 0; i < b->n; i++) {
 		r.id = PQgetisnull(res, (int)i, 1) ? 0 :
 		    strtoll(PQgetvalue(res, (int)i, 1), NULL, 10);
@@ -480,9 +482,16 @@ batch_done(void)
 		r.temporary = 0;
 		if (r.err == NULL && r.id == 0)
 			r.err = "database error: no id";
-		/* The detector reads the incident again once it is committed. */
-		if (r.err == NULL && r.code != NULL)
+		/*
+		 * The detector reads the incident again once it is committed;
+		 * a batch is mostly one incident's rows, so tell it once per
+		 * run of the same code, not once per row.
+		 */
+		if (r.err == NULL && r.code != NULL && (last == NULL ||
+		    strcmp(last, r.code) != 0)) {
 			detector_touch(r.code);
+			last = r.code;
+		}
 		answer(b->jobs[i], &r);
 	}
 	PQclear(res);
