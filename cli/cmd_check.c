@@ -150,7 +150,7 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *incident = NULL, *now_s = NULL;
-	struct cli_incident ci;
+	struct store_incident ci;
 	struct timeline tl;
 	struct lint l;
 	struct sbuf cls = SBUF_INIT;
@@ -242,6 +242,6 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	sbuf_free(&cls);
 	lint_free(&l);
 	timeline_free(&tl);
-	cli_incident_free(&ci);
+	store_incident_free(&ci);
 	return rv;
 }

@@ -88,7 +88,7 @@ cmd_list_exec(struct cli *cli, int argc, char **argv)
 	for (c = 0; c < NCOL; c++)
 		cells[c] = strdup(heads[c]);
 	for (i = 0; i < (size_t)n; i++) {
-		struct cli_incident ci;
+		struct store_incident ci;
 		struct timeline tl;
 		struct sbuf b = SBUF_INIT;
 		char **row = &cells[(nrows + 1) * NCOL];
@@ -97,7 +97,7 @@ cmd_list_exec(struct cli *cli, int argc, char **argv)
 		if (cli_load_incident(cli, PQgetvalue(res, (int)i, 0), &ci) == -1)
 			continue;
 		if (cli_build(cli, &ci, now, &tl) == -1) {
-			cli_incident_free(&ci);
+			store_incident_free(&ci);
 			continue;
 		}
 		sbuf_adds(&b, ci.code);
@@ -151,7 +151,7 @@ cmd_list_exec(struct cli *cli, int argc, char **argv)
 		cell(row, 7, &b);
 		nrows++;
 		timeline_free(&tl);
-		cli_incident_free(&ci);
+		store_incident_free(&ci);
 	}
 	PQclear(res);
 	for (c = 0; c < NCOL; c++) {

@@ -52,7 +52,7 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 	const char *incident = NULL, *format = "text", *out = NULL, *now_s = NULL;
 	int draft = 0, sokuho = 0;
 	int (*render)(const struct report *, struct sbuf *);
-	struct cli_incident ci;
+	struct store_incident ci;
 	struct timeline tl;
 	struct report r;
 	struct sbuf b = SBUF_INIT;
@@ -124,6 +124,6 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 		fwrite(b.data, 1, b.len, stdout);
 	sbuf_free(&b);
 	timeline_free(&tl);
-	cli_incident_free(&ci);
+	store_incident_free(&ci);
 	return rv == 0 ? 0 : EXIT_TROUBLE;
 }

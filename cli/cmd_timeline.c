@@ -44,7 +44,7 @@ timeline_usage(FILE *fp)
 static int
 draw(struct cli *cli, const char *code, int clear, int64_t *seen)
 {
-	struct cli_incident ci;
+	struct store_incident ci;
 	struct timeline tl;
 	struct sbuf b = SBUF_INIT;
 	int64_t now;
@@ -53,12 +53,12 @@ draw(struct cli *cli, const char *code, int clear, int64_t *seen)
 	if (cli_load_incident(cli, code, &ci) == -1)
 		return -1;
 	if (ci.max_event == *seen && clear) {
-		cli_incident_free(&ci);
+		store_incident_free(&ci);
 		return 0;
 	}
 	*seen = ci.max_event;
 	if (cli_build(cli, &ci, now, &tl) == -1) {
-		cli_incident_free(&ci);
+		store_incident_free(&ci);
 		return -1;
 	}
 	timeline_text_block(&tl, &cli->zone, &b);
@@ -78,7 +78,7 @@ draw(struct cli *cli, const char *code, int clear, int64_t *seen)
 	fflush(stdout);
 	sbuf_free(&b);
 	timeline_free(&tl);
-	cli_incident_free(&ci);
+	store_incident_free(&ci);
 	return 0;
 }
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "conffile.h"
-#include "pgrows.h"
+#include "incident.h"
 #include "pgsync.h"
 #include "rfc3339.h"
 #include "sochi.h"
@@ -117,87 +117,34 @@ cli_pick_incident(struct cli *cli, const char *opt, char *code, size_t len)
 	return -1;
 }
 
-static const char *
-val(PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
-}
-
 int
-cli_load_incident(struct cli *cli, const char *code, struct cli_incident *ci)
+cli_load_incident(struct cli *cli, const char *code, struct store_incident *ci)
 {
-	const char *params[1] = { code };
-	char err[1024], idbuf[32];
-	const char *idp[1] = { idbuf };
-	int n;
+	char err[1024];
 
 	memset(ci, 0, sizeof(*ci));
 	if (cli_db(cli) == -1 || cli_load_zone(cli) == -1)
 		return -1;
-	ci->res_inc = pgsync_exec(cli->conn, "select id, code, title, service, "
-	    "category, location, equipment, (extract(epoch from opened_at) * "
-	    "1000000)::bigint, state from incident where code = $1", 1, params,
-	    err, sizeof(err));
-	if (ci->res_inc == NULL) {
-		fprintf(stderr, "sochi: cannot read incident %s: %s\n", code, err);
+	if (store_incident_read(cli->conn, code, ci, err, sizeof(err)) == -1) {
+		if (*err == '\0')
+			fprintf(stderr, "sochi: no incident \"%s\" (`sochi list` "
+			    "shows the recent ones)\n", code);
+		else
+			fprintf(stderr, "sochi: cannot read incident %s: %s\n",
+			    code, err);
 		return -1;
 	}
-	if (PQntuples(ci->res_inc) == 0) {
-		fprintf(stderr, "sochi: no incident \"%s\" (`sochi list` shows "
-		    "the recent ones)\n", code);
-		cli_incident_free(ci);
-		return -1;
-	}
-	ci->id = strtoll(PQgetvalue(ci->res_inc, 0, 0), NULL, 10);
-	snprintf(ci->code, sizeof(ci->code), "%s", PQgetvalue(ci->res_inc, 0, 1));
-	ci->inc.code = val(ci->res_inc, 0, 1);
-	ci->inc.title = val(ci->res_inc, 0, 2);
-	ci->inc.service = val(ci->res_inc, 0, 3);
-	ci->inc.category = val(ci->res_inc, 0, 4) ?
-	    atoi(val(ci->res_inc, 0, 4)) : 0;
-	ci->inc.location = val(ci->res_inc, 0, 5);
-	ci->inc.equipment = val(ci->res_inc, 0, 6);
-	ci->inc.opened_at = strtoll(PQgetvalue(ci->res_inc, 0, 7), NULL, 10);
-	ci->open = strcmp(PQgetvalue(ci->res_inc, 0, 8), "open") == 0;
-	ci->inc.closed = !ci->open;
-
-	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)ci->id);
-	ci->res_ev = pgsync_exec(cli->conn, PGROWS_EVENTS_SQL " order by "
-	    "occurred_at, id", 1, idp, err, sizeof(err));
-	if (ci->res_ev == NULL) {
-		fprintf(stderr, "sochi: cannot read the events of %s: %s\n", code,
-		    err);
-		cli_incident_free(ci);
-		return -1;
-	}
-	n = PQntuples(ci->res_ev);
-	ci->evs = calloc((size_t)n + 1, sizeof(*ci->evs));
-	if (ci->evs == NULL) {
-		cli_incident_free(ci);
-		return -1;
-	}
-	ci->n = pgrows_events(ci->res_ev, ci->evs, &ci->max_event);
-	ci->tcf.zone = &cli->zone;
-	ci->tcf.phases = &cli->cf.phases;
-	ci->tcf.alert_actor = cli->cf.report.alert_actor;
 	return 0;
 }
 
-void
-cli_incident_free(struct cli_incident *ci)
-{
-	pgrows_events_free(ci->evs, ci->n);
-	free(ci->evs);
-	PQclear(ci->res_inc);
-	PQclear(ci->res_ev);
-	memset(ci, 0, sizeof(*ci));
-}
-
 int
-cli_build(struct cli *cli, struct cli_incident *ci, int64_t now,
+cli_build(struct cli *cli, struct store_incident *ci, int64_t now,
     struct timeline *tl)
 {
-	if (timeline_build(&ci->inc, ci->evs, ci->n, &ci->tcf, now, tl) == -1) {
+	struct tl_config tcf = { &cli->zone, &cli->cf.phases,
+	    cli->cf.report.alert_actor };
+
+	if (timeline_build(&ci->inc, ci->evs, ci->n, &tcf, now, tl) == -1) {
 		fprintf(stderr, "sochi: out of memory\n");
 		return -1;
 	}
@@ -240,7 +187,7 @@ cli_write_out(const char *path, const char *text, size_t len)
 
 int
 cli_open_timeline(struct cli *cli, const char *incident, const char *now_s,
-    int64_t *now, struct cli_incident *ci, struct timeline *tl)
+    int64_t *now, struct store_incident *ci, struct timeline *tl)
 {
 	char code[80];
 
@@ -249,8 +196,34 @@ cli_open_timeline(struct cli *cli, const char *incident, const char *now_s,
 	    cli_load_incident(cli, code, ci) == -1)
 		return -1;
 	if (cli_build(cli, ci, *now, tl) == -1) {
-		cli_incident_free(ci);
+		store_incident_free(ci);
 		return -1;
 	}
 	return 0;
+}
+
+char *
+cli_draft_body(struct cli *cli, const char *code, int version,
+    const char *format)
+{
+	char vb[16], err[512], *body;
+	const char *p[3] = { code, vb, format };
+	PGresult *res;
+
+	snprintf(vb, sizeof(vb), "%d", version);
+	if (cli_db(cli) == -1)
+		return NULL;
+	res = pgsync_exec(cli->conn, "select d.body from draft d join incident "
+	    "i on i.id = d.incident_id where i.code = $1 and d.version = $2 "
+	    "order by d.format = $3 desc, d.format = 'text' desc limit 1", 3, p,
+	    err, sizeof(err));
+	if (res == NULL || PQntuples(res) == 0) {
+		fprintf(stderr, "sochi: %s has no draft version %d\n", code,
+		    version);
+		PQclear(res);
+		return NULL;
+	}
+	body = strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return body;
 }

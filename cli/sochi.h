@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 
 #include "config.h"
+#include "incident.h"
 #include "timeline.h"
 #include "zone.h"
 
@@ -67,20 +68,6 @@ int	cli_connect(const struct cli *);
 int	cli_exchange(const struct cli *, const char *, size_t, size_t,
 	    void (*)(const char *, size_t, void *), void *);
 
-/* One incident as read from the database, and its timeline's inputs. */
-struct cli_incident {
-	int64_t		 id;		/* incident.id */
-	char		 code[80];	/* incident.code */
-	int		 open;		/* state = open */
-	struct tl_incident inc;		/* strings borrow res_inc */
-	struct tl_event	*evs;		/* strings borrow res_ev, data owned */
-	size_t		 n;
-	int64_t		 max_event;	/* the newest event's id */
-	PGresult	*res_inc;
-	PGresult	*res_ev;
-	struct tl_config tcf;		/* zone and phases from the config */
-};
-
 /* Exit statuses shared by the verbs. */
 #define EXIT_FINDINGS	1	/* check: errors found; write: refused */
 #define EXIT_TROUBLE	2	/* usage, database or daemon unreachable */
@@ -89,16 +76,15 @@ int	cli_db(struct cli *);
 int	cli_load_zone(struct cli *);
 /* -i, else $SOCHI_INCIDENT, else the only open incident; prints why not. */
 int	cli_pick_incident(struct cli *, const char *, char *, size_t);
-int	cli_load_incident(struct cli *, const char *, struct cli_incident *);
-void	cli_incident_free(struct cli_incident *);
-int	cli_build(struct cli *, struct cli_incident *, int64_t,
+int	cli_load_incident(struct cli *, const char *, struct store_incident *);
+int	cli_build(struct cli *, struct store_incident *, int64_t,
 	    struct timeline *);
 /*
  * The usual start of a read verb: --now (or the clock), the incident (-i,
  * $SOCHI_INCIDENT, the only open one), its events, its timeline.
  */
 int	cli_open_timeline(struct cli *, const char *, const char *, int64_t *,
-	    struct cli_incident *, struct timeline *);
+	    struct store_incident *, struct timeline *);
 /* --now: an RFC 3339 time; NULL means the current time. */
 int	cli_now(const char *, int64_t *);
 int	cli_write_out(const char *, const char *, size_t);

@@ -21,7 +21,7 @@
 #include "detector.h"
 #include "log.h"
 #include "pgq.h"
-#include "pgrows.h"
+#include "incident.h"
 #include "report.h"
 #include "timeline.h"
 #include "wareki.h"
@@ -58,9 +58,8 @@ TAILQ_HEAD(child_list, child);
 
 /* One evaluation in progress. */
 struct job {
-	struct watched	*w;
-	PGresult	*inc;		/* the incident row */
-	PGresult	*ev;		/* its events */
+	struct watched	*w;		/* the incident being read */
+	struct store_incident si;	/* its row and events */
 };
 
 static struct {
@@ -591,62 +590,50 @@ deadline_warning(struct watched *w, const struct timeline *tl, int filed,
 static void
 evaluate(struct job *j)
 {
-	struct tl_incident inc;
+	struct store_incident *si = &j->si;
 	struct tl_config tcf = { d.zone, &d.cf->phases,
 	    d.cf->report.alert_actor };
-	struct tl_event *evs;
 	struct timeline tl;
 	struct report r;
-	PGresult *ir = j->inc, *er = j->ev;
-	const char *drafts = PQgetvalue(ir, 0, 9);
-	int64_t now = now_usec(), last = 0, id, t;
-	int n = PQntuples(er), filed = !PQgetisnull(ir, 0, 10);
-	size_t m = 0;
+	int64_t now = now_usec(), t;
 
-	memset(&inc, 0, sizeof(inc));
-	id = strtoll(PQgetvalue(ir, 0, 0), NULL, 10);
-	inc.code = PQgetvalue(ir, 0, 1);
-	inc.title = PQgetvalue(ir, 0, 2);
-	inc.service = PQgetisnull(ir, 0, 3) ? NULL : PQgetvalue(ir, 0, 3);
-	inc.category = PQgetisnull(ir, 0, 4) ? 0 : atoi(PQgetvalue(ir, 0, 4));
-	inc.location = PQgetisnull(ir, 0, 5) ? NULL : PQgetvalue(ir, 0, 5);
-	inc.equipment = PQgetisnull(ir, 0, 6) ? NULL : PQgetvalue(ir, 0, 6);
-	inc.opened_at = strtoll(PQgetvalue(ir, 0, 7), NULL, 10);
-	if ((evs = calloc((size_t)n + 1, sizeof(*evs))) == NULL)
+	if (timeline_build(&si->inc, si->evs, si->n, &tcf, now, &tl) == -1)
 		return;
-	m = pgrows_events(er, evs, &last);
-	if (timeline_build(&inc, evs, m, &tcf, now, &tl) == 0) {
-		r.tl = &tl;
-		r.inc = &inc;
-		r.profile = &d.cf->report;
-		r.zone = d.zone;
-		r.now = now;
-		if (tl.classified && tl.reg.cls == REG_SERIOUS &&
-		    strstr(drafts, "sokuho") == NULL)
-			make_draft(&r, id, inc.code, "sokuho", last);
-		if (tl.all_recovered && strstr(drafts, "recovery") == NULL)
-			make_draft(&r, id, inc.code, "recovery", last);
-		/* A running impact that will meet a pair: wake then. */
-		if (j->w->timer != NULL)
-			event_del(j->w->timer);
-		if (strstr(drafts, "sokuho") == NULL && !(tl.classified &&
-		    tl.reg.cls == REG_SERIOUS) && (t = next_crossing(&tl,
-		    now)) != 0) {
-			int64_t wait = t - now;
+	r.tl = &tl;
+	r.inc = &si->inc;
+	r.profile = &d.cf->report;
+	r.zone = d.zone;
+	r.now = now;
+	if (tl.classified && tl.reg.cls == REG_SERIOUS &&
+	    strstr(si->drafts, "sokuho") == NULL)
+		make_draft(&r, si->id, si->code, "sokuho", si->max_event);
+	if (tl.all_recovered && strstr(si->drafts, "recovery") == NULL)
+		make_draft(&r, si->id, si->code, "recovery", si->max_event);
+	/* A running impact that will meet a pair: wake then. */
+	if (j->w->timer != NULL)
+		event_del(j->w->timer);
+	if (strstr(si->drafts, "sokuho") == NULL && !(tl.classified &&
+	    tl.reg.cls == REG_SERIOUS) && (t = next_crossing(&tl, now)) != 0) {
+		int64_t wait = t - now;
 
-			if (j->w->timer == NULL)
-				j->w->timer = evtimer_new(d.base, timer_cb,
-				    j->w);
-			event_add(j->w->timer, &(struct timeval){
-			    wait / 1000000, wait % 1000000 });
-			log_debug("drafts: %s: a limit is reached in %lld s",
-			    inc.code, (long long)(wait / 1000000));
-		}
-		deadline_warning(j->w, &tl, filed, now);
-		timeline_free(&tl);
+		if (j->w->timer == NULL)
+			j->w->timer = evtimer_new(d.base, timer_cb, j->w);
+		event_add(j->w->timer, &(struct timeval){ wait / 1000000,
+		    wait % 1000000 });
+		log_debug("drafts: %s: a limit is reached in %lld s", si->code,
+		    (long long)(wait / 1000000));
 	}
-	pgrows_events_free(evs, m);
-	free(evs);
+	deadline_warning(j->w, &tl, si->filed, now);
+	timeline_free(&tl);
+}
+
+static void
+job_end(struct job *j)
+{
+	store_incident_free(&j->si);
+	free(j);
+	d.busy = 0;
+	next();
 }
 
 static void
@@ -657,43 +644,33 @@ events_cb(PGresult *res, const char *err, void *arg)
 	if (res == NULL)
 		log_warnx("drafts: %s: cannot read its events: %s", j->w->code,
 		    err);
-	else {
-		j->ev = res;
+	else if (store_incident_events(&j->si, res) == -1)
+		log_warnx("drafts: %s: out of memory", j->w->code);
+	else
 		evaluate(j);
-	}
-	PQclear(j->inc);
-	PQclear(j->ev);
-	free(j);
-	d.busy = 0;
-	next();
+	job_end(j);
 }
 
 static void
 incident_cb(PGresult *res, const char *err, void *arg)
 {
 	struct job *j = arg;
-	const char *p[1];
+	char idbuf[32];
+	const char *p[1] = { idbuf };
 
-	if (res == NULL || PQntuples(res) == 0) {
+	if (store_incident_row(&j->si, res) == -1) {
 		if (err)
 			log_warnx("drafts: %s: %s", j->w->code, err);
-		PQclear(res);
-		free(j);
-		d.busy = 0;
-		next();
+		job_end(j);
 		return;
 	}
-	j->inc = res;
 	/* No impact, no 発生: nothing to draft or to warn about yet. */
-	if (strcmp(PQgetvalue(res, 0, 11), "t") != 0) {
-		PQclear(res);
-		free(j);
-		d.busy = 0;
-		next();
+	if (!j->si.has_impacts) {
+		job_end(j);
 		return;
 	}
-	p[0] = PQgetvalue(res, 0, 0);
-	if (pgq_query(PGROWS_EVENTS_SQL, 1, p, events_cb, j) == -1)
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)j->si.id);
+	if (pgq_query(STORE_EVENTS_SQL, 1, p, events_cb, j) == -1)
 		events_cb(NULL, "out of memory", j);
 }
 
@@ -717,14 +694,7 @@ next(void)
 	free(e);
 	d.busy = 1;
 	p[0] = j->w->code;
-	if (pgq_query("select i.id, i.code, i.title, i.service, i.category, "
-	    "i.location, i.equipment, (extract(epoch from i.opened_at) * "
-	    "1000000)::bigint, i.state, coalesce((select string_agg(distinct "
-	    "x.trigger, ',') from draft x where x.incident_id = i.id), ''), "
-	    "i.filed_on, exists (select 1 from event e where e.incident_id = "
-	    "i.id and e.kind = 'impact') from incident i where i.code = $1", 1,
-	    p, incident_cb,
-	    j) == -1)
+	if (pgq_query(STORE_INCIDENT_SQL, 1, p, incident_cb, j) == -1)
 		incident_cb(NULL, "out of memory", j);
 }
 

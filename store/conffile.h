@@ -10,12 +10,10 @@
 
 #ifndef SOCHI_SYSCONFDIR
 #define SOCHI_SYSCONFDIR "/etc"
-/* Loads a zone from the system's zone database (TZif files). */
-struct zone;
-int		 conffile_zone(const char *, struct zone *, char *, size_t);
-
 #endif
 #define SOCHI_DEFAULT_CONFIG	SOCHI_SYSCONFDIR "/sochi/sochid.conf"
+
+struct zone;
 
 /* The file to read: the argument, else $SOCHI_CONFIG, else the default. */
 const char	*conffile_path(const char *);
@@ -25,9 +23,7 @@ const char	*conffile_path(const char *);
  */
 int		 conffile_load(struct sochi_config *, const char *, int required,
 		    char *, size_t);
-
 /* Loads a zone from the system's zone database (TZif files). */
-struct zone;
 int		 conffile_zone(const char *, struct zone *, char *, size_t);
 
 #endif
