@@ -58,37 +58,70 @@ run(PGconn *conn, const char *sql, char *err, size_t errlen)
 	return 0;
 }
 
+/* Creates or replaces every function of sql/functions/. */
+static int
+create_functions(PGconn *conn, int verbose, char *err, size_t errlen)
+{
+	const struct migration *f;
+	char msg[1024];
+
+	for (f = sql_functions; f->name != NULL; f++) {
+		if (run(conn, f->sql, msg, sizeof(msg)) == -1) {
+			snprintf(err, errlen, "functions/%s: %s", f->name, msg);
+			return -1;
+		}
+		if (verbose > 1)
+			printf("created functions/%s\n", f->name);
+	}
+	return 0;
+}
+
 int
 migrate_apply(PGconn *conn, int verbose, char *err, size_t errlen)
 {
 	const struct migration *m;
+	const char *p[1] = { sql_functions_digest };
 	char ins[128], msg[1024];
-	int cur;
+	PGresult *res;
+	int cur, applied = 0;
 
+	/*
+	 * Function bodies are not checked at creation, so that a function may
+	 * name a table a later migration makes, and a migration (a trigger,
+	 * say) may name a function: the functions are created before the
+	 * migrations and again after them, for those a migration replaced.
+	 */
+	if (run(conn, "begin; select pg_advisory_xact_lock(" MIGRATE_LOCK "); "
+	    "set local check_function_bodies = off", err, errlen) == -1)
+		return -1;
+	if ((cur = migrate_current(conn, err, errlen)) == -1 ||
+	    create_functions(conn, 0, err, errlen) == -1)
+		goto fail;
 	for (m = migrations; m->name != NULL; m++) {
-		if (run(conn, "begin; select pg_advisory_xact_lock("
-		    MIGRATE_LOCK ")", err, errlen) == -1)
-			return -1;
-		if ((cur = migrate_current(conn, err, errlen)) == -1)
-			goto fail;
-		if (m->version <= cur) {
-			if (run(conn, "commit", err, errlen) == -1)
-				return -1;
+		if (m->version <= cur)
 			continue;
-		}
 		if (run(conn, m->sql, msg, sizeof(msg)) == -1) {
 			snprintf(err, errlen, "%s: %s", m->name, msg);
 			goto fail;
 		}
 		snprintf(ins, sizeof(ins), "insert into schema_migrations "
 		    "(version) values (%d)", m->version);
-		if (run(conn, ins, err, errlen) == -1 ||
-		    run(conn, "commit", err, errlen) == -1)
+		if (run(conn, ins, err, errlen) == -1)
 			goto fail;
 		if (verbose)
 			printf("applied %s\n", m->name);
+		applied++;
 	}
-	return 0;
+	if (create_functions(conn, verbose, err, errlen) == -1)
+		goto fail;
+	if (run(conn, "delete from schema_functions", err, errlen) == -1 ||
+	    (res = pgsync_exec(conn, "insert into schema_functions (digest) "
+	    "values ($1)", 1, p, err, errlen)) == NULL)
+		goto fail;
+	PQclear(res);
+	if (run(conn, "commit", err, errlen) == -1)
+		return -1;
+	return applied;
 fail:
 	(void)run(conn, "rollback", msg, sizeof(msg));
 	return -1;

@@ -193,9 +193,10 @@ do_migrate(void)
 	}
 	PQfinish(conn);
 	if (before == after)
-		printf("schema is at version %d; nothing to do\n", after);
+		printf("schema is at version %d; functions re-created\n", after);
 	else
-		printf("schema migrated from version %d to %d\n", before, after);
+		printf("schema migrated from version %d to %d; functions "
+		    "re-created\n", before, after);
 	return 0;
 }
 

@@ -73,6 +73,12 @@ days_in_month(unsigned y, unsigned m)
 /*
  * YYYY-MM-DD('T'|'t'|' ')HH:MM:SS[.fraction]('Z'|'z'|(+|-)HH:MM), the whole
  * string and nothing else.  Returns 0 or -1.
+ *
+ * Exactly what PostgreSQL's timestamptz stores is accepted, so that no
+ * valid-looking time is refused later by the database: years 0001 to 9999
+ * (PostgreSQL refuses year 0), offsets within ±15:59 (its limit), and a
+ * leap second :60, kept as the last microsecond of its minute (PostgreSQL
+ * would roll it into the next minute, and refuses :60 with a fraction).
  */
 int
 rfc3339_parse_n(const char *s, size_t n, struct sochi_time *t)
@@ -113,7 +119,7 @@ rfc3339_parse_n(const char *s, size_t n, struct sochi_time *t)
 	} else if ((s[i] == '+' || s[i] == '-') && i + 6 == n) {
 		sign = s[i] == '-' ? -1 : 1;
 		if (digits(s + i + 1, 2, &oh) || s[i + 3] != ':' ||
-		    digits(s + i + 4, 2, &om) || oh > 23 || om > 59)
+		    digits(s + i + 4, 2, &om) || oh > 15 || om > 59)
 			return -1;
 		off = sign * (int)(oh * 60 + om);
 	} else

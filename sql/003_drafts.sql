@@ -2,7 +2,8 @@
 -- A draft remembers the newest event it was made from (last_event): it is
 -- stale when the incident has a newer one, derived on reading, never
 -- updated.  An automatic draft (trigger recovery or sokuho) is made once
--- per incident: the unique index decides between daemons, not memory.
+-- per incident: the unique index decides between daemons, not memory
+-- (sql/functions/sochi_draft_add.sql).
 
 alter table draft add column last_event bigint not null default 0;
 
@@ -12,53 +13,8 @@ create unique index draft_once_per_trigger on draft (incident_id, trigger, forma
 -- The day the 詳報 was filed with the ministry, once a person says so.
 alter table incident add column filed_on date;
 
--- sochi_draft_add stores one version of a draft in every format given and
--- answers its version number (0 for the 速報, 1, 2, ... for the 詳報), or
--- null when a draft of that trigger already exists (made by this daemon
--- earlier or by another one just now).
-create function sochi_draft_add(p_incident bigint, p_trigger text,
-                                p_formats text[], p_bodies text[],
-                                p_last_event bigint)
-returns integer
-language plpgsql as $fn$
-declare
-    v_version integer;
-begin
-    -- One writer of versions at a time per incident.
-    perform 1 from incident where id = p_incident for update;
-    if p_trigger in ('recovery', 'sokuho') and exists (
-        select 1 from draft where incident_id = p_incident
-                              and trigger = p_trigger) then
-        return null;
-    end if;
-    -- The 速報 is version 0; the 詳報's versions count from 1.
-    if p_trigger = 'sokuho' then
-        v_version := 0;
-    else
-        select coalesce(max(version), 0) + 1 into v_version
-        from draft where incident_id = p_incident and version > 0;
-    end if;
-    insert into draft (incident_id, version, trigger, format, body, last_event)
-    select p_incident, v_version, p_trigger, f, b, p_last_event
-    from unnest(p_formats, p_bodies) as u(f, b)
-    on conflict do nothing;
-    if not found then
-        return null;
-    end if;
-    return v_version;
-end
-$fn$;
-
--- `sochi filed` records the day as an incident update {"filed": "YYYY-MM-DD"}.
-create function sochi_incident_filed() returns trigger
-language plpgsql as $fn$
-begin
-    update incident set filed_on = (new.data->>'filed')::date
-    where id = new.incident_id;
-    return null;
-end
-$fn$;
-
+-- `sochi filed` records the day as an incident update {"filed": "YYYY-MM-DD"}
+-- (sql/functions/sochi_incident_filed.sql).
 create trigger event_incident_filed after insert on event
     for each row when (new.kind = 'incident' and new.data ? 'filed')
     execute function sochi_incident_filed();

@@ -51,6 +51,7 @@ expect_match "old schema message" "$out" "schema is at version 0 and this sochid
 out=$("$SOCHID" -f "$T/empty.conf" --migrate) || fail "--migrate: $out"
 expect_match "--migrate" "$out" "schema migrated from version 0 to [0-9]+"
 out=$("$SOCHID" -f "$T/empty.conf" --migrate) || fail "--migrate again: $out"
-expect_match "--migrate again" "$out" "nothing to do"
+expect_match "--migrate again" "$out" "schema is at version [0-9]+; functions re-created"
+expect_eq "the functions' digest recorded" "$(psql -X -At -d empty -c "select count(*) from schema_functions where digest ~ '^[0-9a-f]{64}$'")" 1
 expect_eq "migrations recorded" "$(psql -X -At -d empty -c 'select count(*) > 0 from schema_migrations')" t
 pass "sochid refuses an old schema; --migrate applies what is missing, once"

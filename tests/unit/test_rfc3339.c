@@ -35,6 +35,10 @@ test_fraction_and_forms(void **state)
 	assert_int_equal(rfc3339_parse("0001-01-01T00:00:00Z", &t), 0);
 	assert_int_equal(rfc3339_parse("2024-02-29T00:00:00Z", &t), 0);
 	assert_int_equal(rfc3339_parse("2016-12-31T23:59:60Z", &t), 0);
+	assert_int_equal(rfc3339_parse("2026-11-25T12:00:00+15:59", &t), 0);
+	assert_int_equal(t.offset_min, 15 * 60 + 59);
+	assert_int_equal(rfc3339_parse("2026-11-25T12:00:00-15:59", &t), 0);
+	assert_int_equal(rfc3339_parse("9999-12-31T23:59:59-15:59", &t), 0);
 }
 
 static void
@@ -48,6 +52,8 @@ test_rejects(void **state)
 		"2026-11-25T12:60:00Z", "2026-11-25T12:00:61Z",
 		"2026-11-25T12:00:00.Z", "2026-11-25T12:00:00+9:00",
 		"2026-11-25T12:00:00+24:00", "2026-11-25T12:00:00Zjunk",
+		"2026-11-25T12:00:00+16:00", "2026-11-25T12:00:00-16:00",
+		"2026-11-25T12:00:00+23:59",
 		"0000-01-01T00:00:00Z", "2026-11-25X12:00:00Z",
 		"２０２６-11-25T12:00:00Z", NULL
 	};

@@ -1,0 +1,87 @@
+-- The fast path: the plain rows of a batch (sochi_rows' plain: actions,
+-- impacts, users samples, notices, inquiries, notes and attached alerts,
+-- with no correction) in one INSERT ... SELECT ... ON CONFLICT DO NOTHING.
+-- Answers one row per plain input row, in input order: the new event's id,
+-- or for a key already stored the stored event's id, and the incident code;
+-- or the reason it was refused.  With p_atomic any refusal raises SC001 and
+-- nothing is stored.  sochid sends batches that hold only plain rows here
+-- directly; sochi_ingest calls it for the plain rows of the others.
+create or replace function sochi_ingest_plain(p_rows jsonb, p_atomic boolean)
+returns table (ord integer, id bigint, code text, err text)
+language plpgsql as $fn$
+declare
+    v_ord   integer[];
+    v_id    bigint[];
+    v_code  text[];
+    v_err   text[];
+    v_lost  integer;
+    v_first integer;
+    v_msg   text;
+    i       integer;
+begin
+    if p_atomic then
+        select r.ord, format('incident: no incident "%s"', r.incident)
+        into v_first, v_msg
+        from sochi_rows(p_rows) r
+        where r.plain
+          and not exists (select 1 from incident i where i.code = r.incident)
+        order by r.ord limit 1;
+        if v_msg is not null then
+            raise exception '%', format('event %s: %s', v_first, v_msg)
+                using errcode = 'SC001';
+        end if;
+    end if;
+    with r as (
+        select r.*, i.id as inc_id
+        from sochi_rows(p_rows) r
+        left join incident i on i.code = r.incident
+        where r.plain
+    ), ins as (
+        insert into event as e (incident_id, source, source_key, kind,
+                                occurred_at, actor, phase, text, data,
+                                recorded_by)
+        select r.inc_id, r.src, r.key, r.kind, r.at, r.actor, r.phase, r.txt,
+               r.data, r.rec_by
+        from r where r.inc_id is not null
+        order by r.ord
+        on conflict (source, source_key) do nothing
+        returning e.id, e.source, e.source_key
+    ), a as (
+        -- A key stored before this statement answers with its stored id.
+        select r.ord,
+               case when r.inc_id is not null then
+                   coalesce(ins.id, (select e.id from event e
+                                     where e.source = r.src
+                                       and e.source_key = r.key))
+               end as id,
+               r.incident as code,
+               case when r.inc_id is null then
+                   format('incident: no incident "%s"', r.incident)
+               end as err
+        from r left join ins on ins.source = r.src and ins.source_key = r.key
+    )
+    select array_agg(a.ord order by a.ord), array_agg(a.id order by a.ord),
+           array_agg(a.code order by a.ord), array_agg(a.err order by a.ord),
+           count(*) filter (where a.id is null and a.err is null)
+    into v_ord, v_id, v_code, v_err, v_lost
+    from a;
+    -- A key another transaction stored while this statement waited for it
+    -- was invisible to the statement; this one sees it.
+    if v_lost > 0 then
+        for i in 1 .. array_length(v_ord, 1) loop
+            if v_id[i] is null and v_err[i] is null then
+                v_id[i] := (select e.id from event e
+                            where e.source = p_rows->(v_ord[i] - 1)->>'src'
+                              and e.source_key = p_rows->(v_ord[i] - 1)->>'key');
+            end if;
+        end loop;
+    end if;
+    -- The drafter (LISTEN sochi_incident) reads each incident again once
+    -- this commits; PostgreSQL folds identical notifications of one
+    -- transaction into one.
+    perform pg_notify('sochi_incident', d.code)
+    from (select distinct u.code from unnest(v_code, v_err) as u(code, err)
+          where u.err is null) d;
+    return query select * from unnest(v_ord, v_id, v_code, v_err);
+end
+$fn$;
