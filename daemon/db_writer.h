@@ -1,8 +1,15 @@
 /*
- * The batch writer: every accepted event goes to PostgreSQL through here.
- * One non-blocking libpq connection inside the libevent loop; whatever
- * arrives while a batch is in flight becomes the next batch (group commit);
- * each job is answered only after its batch's transaction has committed.
+ * The batch writer: every accepted event goes to PostgreSQL through here,
+ * over one db_conn in pipeline mode.  Whatever arrives while the pipeline is
+ * full becomes the next batch (group commit, no timer to tune); each batch
+ * is its own transaction, and each job is answered only after its batch's
+ * COMMIT (or refused, or timed out).
+ *
+ * Ownership: a struct wjob belongs to its submitter, except from a
+ * successful db_writer_submit*() until the writer calls its done(), exactly
+ * once; from then on the writer holds no pointer to it.  A submitter whose
+ * client went away keeps the job (marking its own context orphaned) until
+ * done() comes.
  */
 #ifndef SOCHID_DB_WRITER_H
 #define SOCHID_DB_WRITER_H
@@ -15,8 +22,6 @@
 #include "config.h"
 #include "event.h"
 
-struct wbatch;
-
 struct wresult {
 	int64_t		 id;		/* the stored event's id, 0 if refused */
 	const char	*code;		/* its incident code, or NULL */
@@ -27,19 +32,22 @@ struct wresult {
 struct wjob {
 	void		(*done)(struct wjob *, const struct wresult *);
 	void		*arg;		/* the submitter's context */
-	int64_t		 queued;	/* monotonic µs when submitted */
-	size_t		 off;		/* its row in the batch text */
-	size_t		 len;		/* the row's length */
-	int		 expired;	/* answered with a timeout, row dropped */
+	/* The writer's, while it holds the job: */
+	int64_t		 deadline;	/* answer by then, monotonic µs */
+	size_t		 bytes;		/* counted against max_pending_bytes */
 };
 
 struct db_writer_stats {
 	uint64_t	 committed;	/* events answered with an id */
 	uint64_t	 refused;	/* events answered with an error */
 	uint64_t	 batches;	/* transactions committed */
+	uint64_t	 splits;	/* batches split to find a row the database refused */
 	uint64_t	 reconnects;	/* connections made after the first */
+	uint64_t	 timeouts;	/* batches cancelled at their deadline */
 	size_t		 pending;	/* jobs queued or in flight */
+	size_t		 pending_bytes;	/* bytes they hold */
 	int		 connected;	/* the connection is up */
+	int		 stalled;	/* a request ran past its deadline, none committed since */
 };
 
 int	db_writer_init(struct event_base *, const struct sochi_config *);
@@ -51,6 +59,14 @@ int	db_writer_submit_atomic(struct wjob **, const struct sochi_event *,
 	    size_t, const char *, const char *);
 /* Queues rows written elsewhere (webhook alerts), stored together or not at all. */
 int	db_writer_submit_rows(struct wjob **, const struct sbuf *, size_t);
+/*
+ * Whether n more bytes fit in max_pending_bytes.  Submitters ask before
+ * taking a request; when the budget is spent NDJSON connections pause and
+ * HTTP answers 503.
+ */
+int	db_writer_room(size_t);
+/* Called whenever the bytes held fall back below half the budget. */
+void	db_writer_on_room(void (*)(void));
 void	db_writer_stats(struct db_writer_stats *);
 void	db_writer_free(void);
 

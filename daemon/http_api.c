@@ -72,6 +72,26 @@ reply_json(struct evhttp_request *req, int code, const char *reason,
 		evbuffer_free(out);
 }
 
+static void	reply_error(struct evhttp_request *, int, const char *,
+		    const char *, long);
+
+/*
+ * max_pending_bytes: a request that would take unanswered events past it is
+ * answered 503 at once, and the sender retries later.
+ */
+static int
+over_budget(struct evhttp_request *req, size_t len)
+{
+	if (db_writer_room(len))
+		return 0;
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After",
+	    "1");
+	reply_error(req, 503, "Service Unavailable", "sochid holds as many "
+	    "unanswered events as max_pending_bytes allows; send it again "
+	    "shortly", -1);
+	return 1;
+}
+
 static void
 reply_error(struct evhttp_request *req, int code, const char *reason,
     const char *err, long index)
@@ -356,8 +376,12 @@ post_webhook(struct evhttp_request *req, const char *path, enum hook kind,
 	int rv;
 
 	memset(&wb, 0, sizeof(wb));
+	if (over_budget(req, len))
+		return;
 	body = (const char *)evbuffer_pullup(in, -1);
 	root = json_loadb(body != NULL ? body : "", len, 0, &jerr);
+	/* The text is not needed once parsed: do not hold it while waiting. */
+	evbuffer_drain(in, len);
 	if (root == NULL) {
 		snprintf(err, sizeof(err), "invalid JSON at line %d column %d: %s",
 		    jerr.line, jerr.column, jerr.text);
@@ -423,9 +447,12 @@ post_events(struct evhttp_request *req, const char *source)
 	char err[512], msg[600];
 	const char *body;
 
+	if (over_budget(req, len))
+		return;
 	body = (const char *)evbuffer_pullup(in, -1);
 	root = json_loadb(body != NULL ? body : "", len,
 	    JSON_REJECT_DUPLICATES, &jerr);
+	evbuffer_drain(in, len);
 	if (root == NULL) {
 		snprintf(err, sizeof(err), "invalid JSON at line %d column %d: %s",
 		    jerr.line, jerr.column, jerr.text);
@@ -477,13 +504,21 @@ static void
 get_healthz(struct evhttp_request *req)
 {
 	struct db_writer_stats st;
-	char body[160];
+	const char *status;
+	char body[200];
 
+	/*
+	 * ok: connected, nothing past its deadline.  stalled: connected, but a
+	 * request ran past write_timeout and nothing has committed since (a
+	 * lock, a full disk).  degraded: no connection.
+	 */
 	db_writer_stats(&st);
+	status = !st.connected ? "degraded" : st.stalled ? "stalled" : "ok";
 	snprintf(body, sizeof(body), "{\"status\":\"%s\",\"database\":\"%s\","
-	    "\"pending\":%zu}", st.connected ? "ok" : "degraded",
-	    st.connected ? "connected" : "unavailable", st.pending);
-	if (st.connected)
+	    "\"pending\":%zu,\"pending_bytes\":%zu}", status,
+	    st.connected ? "connected" : "unavailable", st.pending,
+	    st.pending_bytes);
+	if (strcmp(status, "ok") == 0)
 		reply_json(req, 200, "OK", body);
 	else
 		reply_json(req, 503, "Service Unavailable", body);

@@ -118,7 +118,9 @@ conn_has_room(struct conn *c, int resuming)
 		reqs = reqs / 2 + 1;
 		out /= 2;
 	}
-	return c->npending < reqs && conn_outlen(c) <= out;
+	/* And all connections together within max_pending_bytes. */
+	return c->npending < reqs && conn_outlen(c) <= out &&
+	    db_writer_room(0);
 }
 
 /* Resumes a paused connection once it has drained enough. */
@@ -662,6 +664,18 @@ listen_tcp(struct sochi_config *cf)
 	return 0;
 }
 
+/* The writer's budget has room again: every paused connection may read. */
+static void
+budget_room_cb(void)
+{
+	struct conn *c, *next;
+
+	for (c = TAILQ_FIRST(&l.conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		conn_maybe_resume(c);
+	}
+}
+
 int
 listener_init(struct event_base *base, struct sochi_config *cf)
 {
@@ -670,6 +684,7 @@ listener_init(struct event_base *base, struct sochi_config *cf)
 	l.cf = cf;
 	TAILQ_INIT(&l.conns);
 	TAILQ_INIT(&l.free_reqs);
+	db_writer_on_room(budget_room_cb);
 	if (*cf->socket != '\0' && listen_unix(cf) == -1)
 		return -1;
 	if (*cf->listen_tcp != '\0' && listen_tcp(cf) == -1)

@@ -3,6 +3,7 @@
  * in PostgreSQL, answering each sender only after its event is committed.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,7 +18,8 @@
 #include "config.h"
 #include "correlate.h"
 #include "db_writer.h"
-#include "detector.h"
+#include "drafter.h"
+#include "drafter_proc.h"
 #include "http_api.h"
 #include "listener.h"
 #include "log.h"
@@ -43,6 +45,7 @@ static struct {
 	struct event	*ev_drain;	/* checks whether draining is done */
 	struct timespec	 drain_deadline; /* give up waiting then */
 	int		 stopping;	/* SIGTERM or SIGINT seen */
+	char		 exe[PATH_MAX];	/* this program, to start the drafter */
 } d;
 
 static void
@@ -139,7 +142,29 @@ hup_cb(evutil_socket_t sig, short what, void *arg)
 	log_info("reloaded %s: %zu tokens, log level %s", d.conf_path,
 	    d.cf.tokens.n, log_level_name(d.cf.log_level));
 	config_free(&ncf);
+	drafter_proc_signal(SIGHUP);
 	sdnotify("READY=1");
+}
+
+/*
+ * This program's path, for starting the drafter: argv[0] made absolute
+ * when it names a file, else what the kernel says (which, under a tool
+ * that runs programs, could be the tool).
+ */
+static int
+exe_path(const char *argv0, char *out, size_t len)
+{
+	ssize_t n;
+
+	if (strchr(argv0, '/') != NULL) {
+		if (realpath(argv0, out) == NULL)
+			return -1;
+		return 0;
+	}
+	if ((n = readlink("/proc/self/exe", out, len - 1)) == -1)
+		return -1;
+	out[n] = '\0';
+	return 0;
 }
 
 static int
@@ -203,19 +228,20 @@ do_migrate(void)
 int
 main(int argc, char *argv[])
 {
-	enum { OPT_PRINT = 256, OPT_MIGRATE };
+	enum { OPT_PRINT = 256, OPT_MIGRATE, OPT_DRAFTER };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'f' },
 		{ "check", no_argument, NULL, 'n' },
 		{ "print-config", no_argument, NULL, OPT_PRINT },
 		{ "migrate", no_argument, NULL, OPT_MIGRATE },
+		{ "drafter", no_argument, NULL, OPT_DRAFTER },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *file = NULL;
-	int ch, check = 0, print = 0, migrate = 0, debug = 0;
+	int ch, check = 0, print = 0, migrate = 0, debug = 0, drafter = 0;
 	char err[1024];
 	struct sbuf out = SBUF_INIT;
 
@@ -225,6 +251,7 @@ main(int argc, char *argv[])
 		case 'n': check = 1; break;
 		case OPT_PRINT: print = 1; break;
 		case OPT_MIGRATE: migrate = 1; break;
+		case OPT_DRAFTER: drafter = 1; break;
 		case 'd': debug = 1; break;
 		case 'V':
 			printf("sochid %s\n", PACKAGE_VERSION);
@@ -244,6 +271,13 @@ main(int argc, char *argv[])
 	}
 
 	d.conf_path = conffile_path(file);
+	if (drafter)
+		return drafter_main(d.conf_path, debug);
+	if (exe_path(argv[0], d.exe, sizeof(d.exe)) == -1) {
+		fprintf(stderr, "sochid: cannot tell where this program is: %s\n",
+		    strerror(errno));
+		return 1;
+	}
 	config_init(&d.cf);
 	if (conffile_load(&d.cf, d.conf_path, 1, err, sizeof(err)) == -1) {
 		fprintf(stderr, "sochid: %s\n", err);
@@ -279,11 +313,11 @@ main(int argc, char *argv[])
 		fatalx("%s", err);
 	if (conffile_zone(d.cf.timezone, &d.zone, err, sizeof(err)) == -1)
 		fatalx("%s", err);
-	if (detector_init(d.base, &d.cf, &d.zone) == -1)
-		fatalx("cannot start the draft detector");
 	if (listener_init(d.base, &d.cf) == -1 ||
 	    http_api_init(d.base, &d.cf, d.rules, &d.zabbix_zone) == -1)
 		fatalx("cannot listen; see the messages above");
+	if (drafter_proc_init(d.base, d.exe, d.conf_path, debug) == -1)
+		fatalx("cannot start the drafter");
 	d.ev_term = evsignal_new(d.base, SIGTERM, stop_cb, NULL);
 	d.ev_int = evsignal_new(d.base, SIGINT, stop_cb, NULL);
 	d.ev_hup = evsignal_new(d.base, SIGHUP, hup_cb, NULL);
@@ -295,10 +329,12 @@ main(int argc, char *argv[])
 	sdnotify("READY=1\nSTATUS=accepting events");
 	event_base_dispatch(d.base);
 
+	/* The writer first: it answers what it still holds. */
+	db_writer_free();
 	listener_free();
 	http_api_free();
-	db_writer_free();
-	detector_free();
+	drafter_proc_stop();
+	drafter_proc_free();
 	zone_free(&d.zone);
 	if (d.ev_drain != NULL)
 		event_free(d.ev_drain);

@@ -54,6 +54,8 @@ struct sochi_config {
 	long		 max_clients;	/* connections served at once */
 	long		 batch_max;	/* most events in one database round trip */
 	long		 write_timeout;	/* seconds an event may wait for the database */
+	long		 max_pending_bytes; /* bytes all unanswered requests may hold */
+	long		 pipeline_depth; /* batches in flight at once */
 	enum log_level	 log_level;	/* least severe message logged */
 	struct report_profile {
 		char	*company;	/* 氏名: the carrier's name */

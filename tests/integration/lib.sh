@@ -14,8 +14,13 @@ T=$(mktemp -d)
 
 sandbox() { "$top_srcdir/script/sandbox" "$@"; }
 
+# Processes a test starts besides the sandbox's: stopped by PID at the end.
+extra_pids=()
+
 cleanup() {
 	local rc=$?
+	local p
+	for p in "${extra_pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	if [ $rc != 0 ] && [ -f "$SOCHI_SANDBOX_DIR/sochid.log" ]; then
 		echo "---- sochid.log (last 30 lines) ----"
 		tail -n 30 "$SOCHI_SANDBOX_DIR/sochid.log"

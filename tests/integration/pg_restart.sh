@@ -28,5 +28,5 @@ expect_eq "stored" "$(sql "select count(*) from event where source_key like 'pr-
 cut -d' ' -f2 "$T/ids" | sort -n >"$T/answered"
 sql "select id from event where source_key like 'pr-%' order by id" >"$T/stored"
 cmp -s "$T/answered" "$T/stored" || fail "answered ids differ from stored ids"
-grep -q "database connection lost" "$SOCHI_SANDBOX_DIR/sochid.log" || fail "sochid did not notice the outage"
+grep -q "db writer: .*; reconnecting" "$SOCHI_SANDBOX_DIR/sochid.log" || fail "sochid did not notice the outage"
 pass "PostgreSQL stopped at $before of 40,000 events: none answered ok was lost, none stored twice"

@@ -1,0 +1,690 @@
+/*
+ * The drafter process.  See drafter.h.
+ */
+#include <sys/prctl.h>
+#include <sys/queue.h>
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "conffile.h"
+#include "db_conn.h"
+#include "drafter.h"
+#include "incident.h"
+#include "log.h"
+#include "migrate.h"
+#include "notify.h"
+#include "report.h"
+#include "spool.h"
+#include "timeline.h"
+
+/*
+ * An incident is read at most once per EVAL_PAUSE: a stream of events to a
+ * large incident costs one reading per pause, not one per batch.
+ */
+#define EVAL_PAUSE	(500 * 1000)
+/* A request of the drafter's may take this long (reading a huge incident). */
+#define DRAFTER_TIMEOUT_MIN	(120 * 1000000LL)
+
+typedef void (*dq_cb)(PGresult *, const char *, void *);
+
+/* One query of the drafter's, its parameters copied. */
+struct dq {
+	TAILQ_ENTRY(dq) entry;		/* in the waiting list until sent */
+	struct db_req	 req;		/* its request */
+	char		*params[5];	/* copies */
+	dq_cb		 cb;		/* who gets the result */
+	void		*arg;		/* and its context */
+};
+TAILQ_HEAD(dq_list, dq);
+
+struct watched {
+	TAILQ_ENTRY(watched) entry;	/* in the list of incidents seen */
+	TAILQ_ENTRY(watched) qentry;	/* in the queue, while queued */
+	char		 code[80];	/* the incident */
+	int		 queued;	/* waiting to be read again */
+	struct event	*timer;		/* fires when a pair will be met */
+	struct event	*defer;		/* reads it again once the pause is over */
+	int		 warned_day;	/* YYYYMMDD of the last deadline warning */
+	int64_t		 last_eval;	/* when it was last read, monotonic µs */
+};
+TAILQ_HEAD(watched_list, watched);
+
+/* One evaluation in progress. */
+struct job {
+	struct watched	*w;		/* the incident being read */
+	struct store_incident si;	/* its row and events */
+};
+
+/* One draft being stored. */
+struct store {
+	char		 code[80];	/* the incident */
+	char		 trigger[16];	/* sokuho, recovery */
+	char		*fmts[4];	/* its formats */
+	char		*bodies[4];	/* and their text */
+	int		 n;		/* how many */
+};
+
+static const struct db_stmt stmts[] = {
+	{ "incident", STORE_INCIDENT_SQL, 1 },
+	{ "events", STORE_EVENTS_SQL, 1 },
+	{ "draft_add", "select sochi_draft_add($1, $2, $3::text[], "
+	    "$4::text[], $5)", 5 },
+	/* Incidents that may need a draft or a deadline warning. */
+	{ "sweep", "select i.code from incident i where exists (select 1 from "
+	    "event e where e.incident_id = i.id and e.kind = 'impact') and "
+	    "(i.filed_on is null or not exists (select 1 from draft x where "
+	    "x.incident_id = i.id and x.trigger = 'recovery')) order by i.id",
+	    0 },
+	{ NULL, NULL, 0 }
+};
+
+static const char *const channels[] = { "sochi_incident", NULL };
+
+static struct {
+	struct event_base *base;	/* the drafter's loop */
+	const char	*conf_path;	/* the config file */
+	struct sochi_config cf;		/* the running config */
+	struct zone	 zone;		/* the carrier's zone */
+	struct db_conn	*conn;		/* its own connection */
+	struct dq_list	 waiting;	/* queries not yet sent */
+	struct watched_list all;	/* every incident seen */
+	struct watched_list queue;	/* to be read again, in order */
+	int		 busy;		/* an evaluation is running */
+	struct event	*ev_term;	/* SIGTERM */
+	struct event	*ev_int;	/* SIGINT */
+	struct event	*ev_hup;	/* SIGHUP */
+	struct event	*ev_hourly;	/* the sweep */
+	pid_t		 parent;	/* sochid, whose death ends us too */
+	int		 stopping;	/* the loop has ended: no more queries */
+} d;
+
+static void	next(void);
+
+static int64_t
+now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Sends the waiting queries while the connection takes them. */
+static void
+dq_flush(void)
+{
+	struct dq *q;
+
+	while (!d.stopping && (q = TAILQ_FIRST(&d.waiting)) != NULL &&
+	    db_conn_room(d.conn)) {
+		TAILQ_REMOVE(&d.waiting, q, entry);
+		if (db_conn_send(d.conn, &q->req) == -1) {
+			TAILQ_INSERT_HEAD(&d.waiting, q, entry);
+			return;
+		}
+	}
+}
+
+static void
+dq_done(struct db_req *req, struct db_result *res)
+{
+	struct dq *q = req->arg;
+	int i;
+
+	q->cb(res->failed ? NULL : res->res, res->failed ? res->error : NULL,
+	    q->arg);
+	for (i = 0; i < 5; i++)
+		free(q->params[i]);
+	free(q);
+	dq_flush();
+}
+
+/* Queues a prepared statement; cb gets the rows (to PQclear) or an error. */
+static void
+dq_query(const char *stmt, int n, const char *const *params, dq_cb cb,
+    void *arg)
+{
+	struct dq *q;
+	int i;
+
+	if (d.stopping) {
+		cb(NULL, "stopping", arg);
+		return;
+	}
+	if ((q = calloc(1, sizeof(*q))) == NULL) {
+		cb(NULL, "out of memory", arg);
+		return;
+	}
+	for (i = 0; i < n && i < 5; i++)
+		if ((q->params[i] = strdup(params[i])) == NULL) {
+			while (i-- > 0)
+				free(q->params[i]);
+			free(q);
+			cb(NULL, "out of memory", arg);
+			return;
+		}
+	q->req.stmt = stmt;
+	q->req.nparams = n;
+	q->req.params = (const char *const *)q->params;
+	q->req.done = dq_done;
+	q->req.arg = q;
+	q->cb = cb;
+	q->arg = arg;
+	TAILQ_INSERT_TAIL(&d.waiting, q, entry);
+	dq_flush();
+}
+
+static struct watched *
+watched_get(const char *code)
+{
+	struct watched *w;
+
+	TAILQ_FOREACH(w, &d.all, entry)
+		if (strcmp(w->code, code) == 0)
+			return w;
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return NULL;
+	snprintf(w->code, sizeof(w->code), "%s", code);
+	TAILQ_INSERT_TAIL(&d.all, w, entry);
+	return w;
+}
+
+static void
+enqueue(struct watched *w)
+{
+	if (w->queued)
+		return;
+	w->queued = 1;
+	TAILQ_INSERT_TAIL(&d.queue, w, qentry);
+	if (!d.busy)
+		next();
+}
+
+static void
+defer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	enqueue(arg);
+}
+
+/* An incident's events were committed (or its timer fired): read it again. */
+static void
+touch(const char *code)
+{
+	struct watched *w;
+	int64_t wait;
+
+	if (code == NULL || *code == '\0')
+		return;
+	if ((w = watched_get(code)) == NULL || w->queued)
+		return;
+	wait = w->last_eval + EVAL_PAUSE - db_conn_now();
+	if (w->last_eval != 0 && wait > 0) {
+		if (w->defer == NULL)
+			w->defer = evtimer_new(d.base, defer_cb, w);
+		if (w->defer != NULL && !evtimer_pending(w->defer, NULL))
+			event_add(w->defer, &(struct timeval){ 0,
+			    (suseconds_t)wait });
+		return;
+	}
+	enqueue(w);
+}
+
+static const char *
+ext(const char *fmt)
+{
+	return strcmp(fmt, "text") == 0 ? "txt" : fmt;
+}
+
+static void
+store_free(struct store *s)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->fmts[i]);
+		free(s->bodies[i]);
+	}
+	free(s);
+}
+
+static void
+stored_cb(PGresult *res, const char *err, void *arg)
+{
+	struct store *s = arg;
+	char files[4][1024], name[256];
+	int version, i, n = 0;
+
+	if (res == NULL || PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
+		if (err != NULL)
+			log_warnx("drafts: %s: cannot store the %s draft: %s",
+			    s->code, s->trigger, err);
+		/* null: already made, here or by another daemon */
+		PQclear(res);
+		store_free(s);
+		return;
+	}
+	version = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	log_info("drafts: %s: made the %s draft, version %d", s->code,
+	    s->trigger, version);
+	for (i = 0; i < s->n; i++) {
+		if (version == 0)
+			snprintf(name, sizeof(name), "%s-sokuho.%s", s->code,
+			    ext(s->fmts[i]));
+		else
+			snprintf(name, sizeof(name), "%s-v%d.%s", s->code,
+			    version, ext(s->fmts[i]));
+		if (spool_write(name, s->bodies[i], strlen(s->bodies[i]),
+		    files[n], sizeof(files[n])) == 0)
+			n++;
+	}
+	notify_draft(s->code, version, s->trigger, files, (size_t)n);
+	store_free(s);
+}
+
+static void
+make_draft(const struct report *r, int64_t inc_id, const char *code,
+    const char *trigger, int64_t last_event)
+{
+	struct store *s = calloc(1, sizeof(*s));
+	struct sbuf fa = SBUF_INIT, ba = SBUF_INIT, body = SBUF_INIT;
+	char idbuf[32], lastbuf[32];
+	const char *params[5], *names[4];
+	int i;
+
+	if (s == NULL)
+		return;
+	snprintf(s->code, sizeof(s->code), "%s", code);
+	snprintf(s->trigger, sizeof(s->trigger), "%s", trigger);
+	if (strcmp(trigger, "sokuho") == 0) {
+		report_sokuho(r, &body);
+		s->fmts[0] = strdup("text");
+		s->bodies[0] = sbuf_steal(&body);
+		s->n = 1;
+	} else {
+		s->n = report_render_formats(r, d.cf.drafts.formats, names,
+		    s->bodies);
+		for (i = 0; i < s->n; i++)
+			s->fmts[i] = strdup(names[i]);
+	}
+	for (i = 0; i < s->n; i++)
+		if (s->fmts[i] == NULL || s->bodies[i] == NULL) {
+			log_warnx("drafts: %s: out of memory", code);
+			store_free(s);
+			return;
+		}
+	sbuf_pg_array(&fa, s->fmts, s->n);
+	sbuf_pg_array(&ba, s->bodies, s->n);
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)inc_id);
+	snprintf(lastbuf, sizeof(lastbuf), "%lld", (long long)last_event);
+	params[0] = idbuf;
+	params[1] = trigger;
+	params[2] = fa.data != NULL ? fa.data : "{}";
+	params[3] = ba.data != NULL ? ba.data : "{}";
+	params[4] = lastbuf;
+	dq_query("draft_add", 5, params, stored_cb, s);
+	sbuf_free(&fa);
+	sbuf_free(&ba);
+}
+
+static void
+timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct watched *w = arg;
+
+	log_debug("drafts: %s: a running impact reaches a limit now", w->code);
+	touch(w->code);
+}
+
+/*
+ * The earliest time a running impact will meet a pair of the row at the
+ * users already affected, or 0.
+ */
+static int64_t
+next_crossing(const struct timeline *tl, int64_t now)
+{
+	const struct reg_pair *pairs[2];
+	int64_t best = 0, t;
+	size_t i, k;
+
+	if (!tl->classified)
+		return 0;
+	pairs[0] = &tl->reg.row->a;
+	pairs[1] = &tl->reg.row->b;
+	for (k = 0; k < 2; k++) {
+		if (pairs[k]->hours == 0 || tl->users.max < pairs[k]->users)
+			continue;
+		for (i = 0; i < tl->nimpacts; i++) {
+			if (!tl->impacts[i].provisional ||
+			    tl->impacts[i].start_id == 0)
+				continue;
+			t = tl->impacts[i].start +
+			    (int64_t)pairs[k]->hours * 3600 * 1000000;
+			if (t > now && (best == 0 || t < best))
+				best = t;
+		}
+	}
+	return best;
+}
+
+static void
+deadline_warning(struct watched *w, const struct timeline *tl, int filed,
+    int64_t now)
+{
+	struct local_time lt;
+	int today, days;
+	int64_t a, b;
+
+	if (filed || !tl->classified || tl->reg.cls != REG_SERIOUS)
+		return;
+	zone_local(&d.zone, now, &lt);
+	today = lt.year * 10000 + lt.month * 100 + lt.day;
+	a = rfc3339_days_from_civil(lt.year, (unsigned)lt.month,
+	    (unsigned)lt.day);
+	b = rfc3339_days_from_civil(tl->reg.due.year,
+	    (unsigned)tl->reg.due.month, (unsigned)tl->reg.due.day);
+	days = (int)(b - a);
+	if (days > 7 || w->warned_day == today)
+		return;
+	w->warned_day = today;
+	log_warnx("the 詳報 of %s is due %04d-%02d-%02d (%d days %s) and is not "
+	    "marked filed (sochi filed -i %s --at DATE)", w->code,
+	    tl->reg.due.year, tl->reg.due.month, tl->reg.due.day,
+	    days < 0 ? -days : days, days < 0 ? "ago" : "left", w->code);
+}
+
+static void
+evaluate(struct job *j)
+{
+	struct store_incident *si = &j->si;
+	struct tl_config tcf = { &d.zone, &d.cf.phases,
+	    d.cf.report.alert_actor };
+	struct timeline tl;
+	struct report r;
+	int64_t now = now_usec(), t, wait;
+
+	if (timeline_build(&si->inc, si->evs, si->n, &tcf, now, &tl) == -1) {
+		log_warnx("drafts: %s: out of memory", si->code);
+		return;
+	}
+	r.tl = &tl;
+	r.inc = &si->inc;
+	r.profile = &d.cf.report;
+	r.zone = &d.zone;
+	r.now = now;
+	if (tl.classified && tl.reg.cls == REG_SERIOUS &&
+	    strstr(si->drafts, "sokuho") == NULL)
+		make_draft(&r, si->id, si->code, "sokuho", si->max_event);
+	if (tl.all_recovered && strstr(si->drafts, "recovery") == NULL)
+		make_draft(&r, si->id, si->code, "recovery", si->max_event);
+	/* A running impact that will meet a pair: wake then. */
+	if (j->w->timer != NULL)
+		evtimer_del(j->w->timer);
+	if (strstr(si->drafts, "sokuho") == NULL && !(tl.classified &&
+	    tl.reg.cls == REG_SERIOUS) && (t = next_crossing(&tl, now)) != 0) {
+		wait = t - now;
+		if (j->w->timer == NULL)
+			j->w->timer = evtimer_new(d.base, timer_cb, j->w);
+		if (j->w->timer != NULL)
+			event_add(j->w->timer, &(struct timeval){
+			    wait / 1000000, wait % 1000000 });
+		log_debug("drafts: %s: a limit is reached in %lld s", si->code,
+		    (long long)(wait / 1000000));
+	}
+	deadline_warning(j->w, &tl, si->filed, now);
+	timeline_free(&tl);
+}
+
+static void
+job_end(struct job *j)
+{
+	store_incident_free(&j->si);
+	free(j);
+	d.busy = 0;
+	next();
+}
+
+static void
+events_cb(PGresult *res, const char *err, void *arg)
+{
+	struct job *j = arg;
+
+	if (res == NULL)
+		log_warnx("drafts: %s: cannot read its events: %s", j->w->code,
+		    err);
+	else if (store_incident_events(&j->si, res) == -1)
+		log_warnx("drafts: %s: out of memory", j->w->code);
+	else
+		evaluate(j);
+	job_end(j);
+}
+
+static void
+incident_cb(PGresult *res, const char *err, void *arg)
+{
+	struct job *j = arg;
+	char idbuf[32];
+	const char *p[1] = { idbuf };
+
+	if (res == NULL) {
+		log_warnx("drafts: %s: cannot read it: %s", j->w->code, err);
+		job_end(j);
+		return;
+	}
+	/* No such incident, or no impact and so no 発生: nothing to draft. */
+	if (store_incident_row(&j->si, res) == -1 || !j->si.has_impacts) {
+		job_end(j);
+		return;
+	}
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)j->si.id);
+	dq_query("events", 1, p, events_cb, j);
+}
+
+static void
+next(void)
+{
+	struct watched *w = TAILQ_FIRST(&d.queue);
+	struct job *j;
+	const char *p[1];
+
+	if (w == NULL || d.busy || d.stopping)
+		return;
+	TAILQ_REMOVE(&d.queue, w, qentry);
+	w->queued = 0;
+	w->last_eval = db_conn_now();
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return;
+	j->w = w;
+	d.busy = 1;
+	p[0] = w->code;
+	dq_query("incident", 1, p, incident_cb, j);
+}
+
+static void
+sweep_cb(PGresult *res, const char *err, void *arg)
+{
+	int i;
+
+	if (res == NULL) {
+		log_warnx("drafts: cannot list the incidents to look at: %s",
+		    err);
+		return;
+	}
+	for (i = 0; i < PQntuples(res); i++)
+		touch(PQgetvalue(res, i, 0));
+	PQclear(res);
+}
+
+static void
+sweep(void)
+{
+	dq_query("sweep", 0, NULL, sweep_cb, NULL);
+}
+
+static void
+hourly_cb(evutil_socket_t fd, short what, void *arg)
+{
+	sweep();
+}
+
+/* (Re)connected: what happened while nobody listened, then what waits. */
+static void
+on_ready(void *arg)
+{
+	sweep();
+	dq_flush();
+}
+
+static void
+on_notify(const char *channel, const char *payload, void *arg)
+{
+	if (strcmp(channel, "sochi_incident") == 0)
+		touch(payload);
+}
+
+static void
+stop_cb(evutil_socket_t sig, short what, void *arg)
+{
+	log_debug("signal %d: stopping", (int)sig);
+	event_base_loopexit(d.base, NULL);
+}
+
+/*
+ * SIGHUP: the report header, the drafts' settings and the log level come
+ * from the file again; the database and the zone need a restart.
+ */
+static void
+hup_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct sochi_config ncf, old;
+	char err[1024];
+
+	config_init(&ncf);
+	if (conffile_load(&ncf, d.conf_path, 1, err, sizeof(err)) == -1) {
+		log_warnx("reload failed, keeping the running configuration: %s",
+		    err);
+		config_free(&ncf);
+		return;
+	}
+	if (strcmp(ncf.database, d.cf.database) != 0 ||
+	    strcmp(ncf.timezone, d.cf.timezone) != 0) {
+		log_warnx("reload: database and timezone take effect only after "
+		    "a restart; keeping the running configuration");
+		config_free(&ncf);
+		return;
+	}
+	old = d.cf;
+	d.cf = ncf;
+	config_free(&old);
+	log_setlevel(d.cf.log_level);
+	log_debug("reloaded %s", d.conf_path);
+}
+
+/* Ends when sochid does, even when it was killed with no chance to say so. */
+static int
+follow_parent(void)
+{
+	d.parent = getppid();
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
+		return -1;
+	/* The parent may have died before the line above. */
+	return getppid() == d.parent ? 0 : -1;
+}
+
+int
+drafter_main(const char *conf_path, int debug)
+{
+	struct db_conn_config dc;
+	struct watched *w;
+	struct dq *q;
+	char err[1024], dir[1024];
+
+	memset(&d, 0, sizeof(d));
+	TAILQ_INIT(&d.waiting);
+	TAILQ_INIT(&d.all);
+	TAILQ_INIT(&d.queue);
+	d.conf_path = conf_path;
+	log_init("sochid drafter", LOG_LEVEL_INFO);
+	if (follow_parent() == -1)
+		return 1;
+	(void)prctl(PR_SET_NAME, "sochid: drafter");
+	config_init(&d.cf);
+	if (conffile_load(&d.cf, conf_path, 1, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (debug)
+		d.cf.log_level = LOG_LEVEL_DEBUG;
+	log_setlevel(d.cf.log_level);
+	if (conffile_zone(d.cf.timezone, &d.zone, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	signal(SIGPIPE, SIG_IGN);
+	if ((d.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	if (*d.cf.drafts.spool_dir != '\0')
+		snprintf(dir, sizeof(dir), "%s", d.cf.drafts.spool_dir);
+	else
+		snprintf(dir, sizeof(dir), "%s/drafts", d.cf.state_dir);
+	if (spool_init(dir) == -1 || notify_init(d.base, &d.cf) == -1)
+		fatalx("cannot start: see the messages above");
+	memset(&dc, 0, sizeof(dc));
+	dc.name = "drafter";
+	dc.conninfo = d.cf.database;
+	dc.timeout = (int64_t)d.cf.write_timeout * 1000000;
+	if (dc.timeout < DRAFTER_TIMEOUT_MIN)
+		dc.timeout = DRAFTER_TIMEOUT_MIN;
+	dc.depth = 1;
+	dc.schema_version = migrate_latest();
+	dc.digest = NULL;	/* the writer says it once */
+	dc.listen = channels;
+	dc.stmts = stmts;
+	dc.on_ready = on_ready;
+	dc.on_notify = on_notify;
+	if ((d.conn = db_conn_new(d.base, &dc)) == NULL)
+		fatalx("cannot start the drafter's connection");
+	d.ev_term = evsignal_new(d.base, SIGTERM, stop_cb, NULL);
+	d.ev_int = evsignal_new(d.base, SIGINT, stop_cb, NULL);
+	d.ev_hup = evsignal_new(d.base, SIGHUP, hup_cb, NULL);
+	d.ev_hourly = event_new(d.base, -1, EV_PERSIST, hourly_cb, NULL);
+	event_add(d.ev_term, NULL);
+	event_add(d.ev_int, NULL);
+	event_add(d.ev_hup, NULL);
+	event_add(d.ev_hourly, &(struct timeval){ 3600, 0 });
+	log_debug("started (pid %ld)", (long)getpid());
+
+	event_base_dispatch(d.base);
+
+	d.stopping = 1;
+	db_conn_free(d.conn);
+	d.conn = NULL;
+	while ((q = TAILQ_FIRST(&d.waiting)) != NULL) {
+		TAILQ_REMOVE(&d.waiting, q, entry);
+		q->req.arg = q;
+		dq_done(&q->req, &(struct db_result){ .failed = 1,
+		    .error = "stopping" });
+	}
+	while ((w = TAILQ_FIRST(&d.all)) != NULL) {
+		TAILQ_REMOVE(&d.all, w, entry);
+		if (w->timer)
+			event_free(w->timer);
+		if (w->defer)
+			event_free(w->defer);
+		free(w);
+	}
+	notify_free();
+	spool_free();
+	event_free(d.ev_term);
+	event_free(d.ev_int);
+	event_free(d.ev_hup);
+	event_free(d.ev_hourly);
+	event_base_free(d.base);
+	zone_free(&d.zone);
+	config_free(&d.cf);
+	return 0;
+}
