@@ -549,8 +549,24 @@ usage(void)
 "                     (--incident CODE | --alertmanager) [--batch B]\n"
 "                     [-c CONNS] [-n EVENTS] [--rate EVENTS_PER_S]\n"
 "                     [--key-prefix P] [--timeout SECONDS] [-q]\n"
+"  -c CONNS        connections (1)\n"
+"  -n EVENTS       events per connection (1000)\n"
+"  -w WINDOW       NDJSON lines in flight per connection (256); HTTP has one\n"
+"                  request in flight per connection\n"
+"  --rate N        N events/s over all connections on a fixed schedule, latency\n"
+"                  timed from when each request was due (default: as fast as\n"
+"                  the window allows)\n"
+"  --batch B       events per HTTP request (100)\n"
+"  --alertmanager  Alertmanager webhook payloads to /v1/alertmanager instead of\n"
+"                  event arrays to /v1/events\n"
+"  --key-prefix P  keys P-CONN-N, so that a resend is recognised\n"
+"  --ids FILE      write \"CONN-LINE id\" for each stored event (LINE from 0)\n"
+"  --bad-every K   after every K-1 good lines, one that must be refused\n"
+"  --copy-out FILE the same rows as COPY text for a table shaped like event\n"
 "The token defaults to $SOCHI_TOKEN.  Prints one line: connections events\n"
-"ok refused unexpected seconds events/s p50_ms p99_ms max_ms requests.\n");
+"ok refused unexpected seconds events/s p50_ms p99_ms max_ms requests\n"
+"(latency per NDJSON line or per HTTP request); exits 1 unless every\n"
+"request got the answer expected.\n");
 	exit(2);
 }
 
