@@ -62,6 +62,8 @@ for n in $report_events; do
 	fi
 done
 [ "$draft_events" -ge 4 ] || die "BENCH_DRAFT_EVENTS: expected 4 events or more"
+[ "$total" -ge 64 ] || die "BENCH_EVENTS: expected 64 events or more (one a connection)"
+[ "$alerts" -ge $http_conns ] || die "BENCH_ALERTS: expected $http_conns alerts or more"
 
 # get NAME LINE: the value after NAME in a loadgen result line.
 get() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' <<<"$2"; }
