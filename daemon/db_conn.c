@@ -194,10 +194,10 @@ dbc_put(struct db_conn *c, struct db_req *r, int prepare)
 		ok = PQsendPrepare(c->pg, r->stmt, r->sql, r->nparams, NULL);
 	else if (r->stmt != NULL)
 		ok = PQsendQueryPrepared(c->pg, r->stmt, r->nparams, r->params,
-		    NULL, NULL, 0);
+		    r->lengths, r->formats, 0);
 	else
 		ok = PQsendQueryParams(c->pg, r->sql, r->nparams, NULL,
-		    r->params, NULL, NULL, 0);
+		    r->params, r->lengths, r->formats, 0);
 	if (!ok || !PQpipelineSync(c->pg))
 		return -1;
 	r->sent_at = db_conn_now();
@@ -333,14 +333,15 @@ dbc_connect(struct db_conn *c)
 	char tmo[24];
 	const char *keys[] = { "keepalives", "keepalives_idle",
 	    "keepalives_interval", "keepalives_count", "tcp_user_timeout",
-	    "application_name", "dbname", NULL };
+	    "application_name", "dbname", "client_encoding", NULL };
 	const char *vals[] = { "1", "10", "5", "3", tmo, NULL, c->conninfo,
-	    NULL };
+	    "UTF8", NULL };
 	char app[64];
 
 	/*
-	 * Defaults first, the configured conninfo last: libpq keeps the last
-	 * value of a key, so the configuration may override any of them.
+	 * Defaults first, the configured conninfo after them: libpq keeps the
+	 * last value of a key, so the configuration may override any of them
+	 * but the encoding: everything sochid sends is UTF-8.
 	 * tcp_user_timeout bounds how long sent data may stay unacknowledged
 	 * by a server that vanished without a word.
 	 */

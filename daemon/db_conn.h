@@ -51,8 +51,10 @@ struct db_req {
 	TAILQ_ENTRY(db_req) entry;	/* in the connection's FIFO while it owns it */
 	const char	*stmt;		/* a prepared statement's name, or NULL */
 	const char	*sql;		/* or the statement's text */
-	int		 nparams;	/* parameters, text format */
-	const char *const *params;	/* borrowed until done */
+	int		 nparams;	/* parameters */
+	const char *const *params;	/* borrowed until sent */
+	const int	*lengths;	/* of binary parameters, or NULL */
+	const int	*formats;	/* 1 for binary, or NULL: all text */
 	int64_t		 deadline;	/* monotonic µs; 0: sent + the connection's timeout */
 	void		(*done)(struct db_req *, struct db_result *);
 	void		*arg;		/* the owner's */

@@ -41,35 +41,63 @@
 /* Schema errors in a row before a batch is refused rather than resent. */
 #define SCHEMA_RESETS_MAX 3
 
+/* A row as the batch keeps it: its strings in the batch's text. */
+struct wrow {
+	enum sochi_kind	 kind;		/* the event's kind */
+	int64_t		 at;		/* when, µs since the epoch */
+	int64_t		 sup;		/* the event it corrects, or 0 */
+	uint32_t	 off[ROW__COUNT]; /* where each string starts in text */
+	int32_t		 len[ROW__COUNT]; /* and its length, -1 for null */
+	int		 plain;		/* event_row_plain() */
+};
+
 struct wslot {
 	struct wjob	*job;		/* NULL once answered */
-	size_t		 off;		/* its row in the batch text */
-	size_t		 len;		/* the row's length */
+	struct wrow	 row;		/* what it stores */
 	unsigned	 tries;		/* sent before, its key unseen */
 };
 
 struct wbatch {
 	TAILQ_ENTRY(wbatch) entry;	/* in queue, retry or inflight */
-	struct sbuf	 json;		/* "[row,row,...]" */
+	struct sbuf	 text;		/* the rows' strings, one after another */
 	struct wslot	*slots;		/* one per row, in row order */
 	size_t		 n;		/* rows */
 	size_t		 cap;		/* slots allocated */
 	size_t		 live;		/* rows whose job is not yet answered */
 	int		 atomic;	/* all rows stored or none */
 	int		 plain;		/* every row is plain: the fast path */
-	int		 sealed;	/* "]" appended: takes no more rows */
+	int		 sealed;	/* sent once: takes no more rows */
 	struct db_req	 req;		/* while in flight */
-	const char	*params[3];	/* the statement's parameters */
+};
+
+/* The statements' parameters, in this order, one array per column. */
+enum wparam {
+	P_KIND, P_INCIDENT, P_AT, P_SRC, P_KEY, P_ACTOR, P_PHASE, P_TEXT,
+	P_BY, P_DATA,			/* both statements */
+	P_SUP, P_GRP, P_OPEN, P_IMP, P_PLAIN, P_TZ, P_ATOMIC, /* sochi_ingest */
+	P__COUNT
 };
 TAILQ_HEAD(wbatch_list, wbatch);
 
+#define COLUMNS "$1::text[], $2::text[], $3::timestamptz[], $4::text[], " \
+	"$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[]"
 static const struct db_stmt stmts[] = {
-	{ "sochi_plain", "select ord, id, code, err from "
-	    "sochi_ingest_plain($1::jsonb, $2)", 2 },
-	{ "sochi_ingest", "select ord, id, code, err from "
-	    "sochi_ingest($1::jsonb, $2, $3)", 3 },
+	{ "sochi_plain", "select ord, id, code, err from sochi_ingest_plain("
+	    COLUMNS ", $11::boolean)", 11 },
+	{ "sochi_ingest", "select ord, id, code, err from sochi_ingest("
+	    COLUMNS ", $11::bigint[], $12::text[], $13::jsonb[], $14::jsonb[], "
+	    "$15::boolean[], $16, $17::boolean)", 17 },
 	{ NULL, NULL, 0 }
 };
+
+/* Type OIDs of PostgreSQL's binary array format (pg_type.dat). */
+#define OID_BOOL	16
+#define OID_INT8	20
+#define OID_TEXT	25
+#define OID_TIMESTAMPTZ	1184
+#define OID_JSONB	3802
+/* Unix epoch to PostgreSQL's (2000-01-01), in µs. */
+#define PG_EPOCH_US	946684800000000LL
 
 static struct {
 	struct event_base *base;	/* the daemon's loop */
@@ -82,6 +110,8 @@ static struct {
 	struct wbatch_list retry;	/* to be sent again, before queue */
 	struct wbatch_list inflight;	/* sent, oldest first */
 	struct event	*ev_tick;	/* expires waiting jobs */
+	struct sbuf	 pbuf[P__COUNT]; /* a batch's parameters, while sending */
+	struct sbuf	 rowbuf;	/* one row's data, while submitting */
 	int		 starved;	/* a submitter was refused for the budget */
 	void		(*on_room)(void); /* tells the submitters */
 	int		 schema_resets;	/* schema errors since the last commit */
@@ -100,10 +130,6 @@ batch_new(int atomic)
 
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		return NULL;
-	if (sbuf_addc(&b->json, '[') == -1) {
-		free(b);
-		return NULL;
-	}
 	b->atomic = atomic;
 	b->plain = 1;
 	return b;
@@ -114,18 +140,20 @@ batch_free(struct wbatch *b)
 {
 	if (b == NULL)
 		return;
-	sbuf_free(&b->json);
+	sbuf_free(&b->text);
 	free(b->slots);
 	free(b);
 }
 
-/* Appends a row already written; on failure the batch is as it was. */
+/* Copies a row into the batch; on failure the batch is as it was. */
 static int
-batch_add(struct wbatch *b, struct wjob *job, const char *row, size_t len,
-    int plain, unsigned tries)
+batch_add(struct wbatch *b, struct wjob *job, const struct event_row *row,
+    unsigned tries)
 {
-	struct wslot *p;
-	size_t cap, mark = b->json.len;
+	struct wslot *p, *sl;
+	size_t cap, mark = b->text.len;
+	const char *v;
+	int i;
 
 	if (b->n == b->cap) {
 		cap = b->cap ? b->cap * 2 : 64;
@@ -134,19 +162,58 @@ batch_add(struct wbatch *b, struct wjob *job, const char *row, size_t len,
 		b->slots = p;
 		b->cap = cap;
 	}
-	if ((b->n > 0 && sbuf_addc(&b->json, ',') == -1) ||
-	    sbuf_add(&b->json, row, len) == -1) {
-		sbuf_truncate(&b->json, mark);
-		return -1;
+	sl = &b->slots[b->n];
+	memset(sl, 0, sizeof(*sl));
+	for (i = 0; i < ROW__COUNT; i++) {
+		if ((v = event_row_text(row, (enum event_row_text)i)) == NULL) {
+			sl->row.len[i] = -1;
+			continue;
+		}
+		sl->row.off[i] = (uint32_t)b->text.len;
+		sl->row.len[i] = (int32_t)strlen(v);
+		if (sbuf_add(&b->text, v, (size_t)sl->row.len[i]) == -1) {
+			sbuf_truncate(&b->text, mark);
+			return -1;
+		}
 	}
-	b->slots[b->n].job = job;
-	b->slots[b->n].off = b->json.len - len;
-	b->slots[b->n].len = len;
-	b->slots[b->n].tries = tries;
+	sl->row.kind = row->kind;
+	sl->row.at = row->at;
+	sl->row.sup = row->sup;
+	sl->row.plain = event_row_plain(row);
+	sl->job = job;
+	sl->tries = tries;
 	b->n++;
 	b->live++;
-	b->plain = b->plain && plain;
+	b->plain = b->plain && sl->row.plain;
 	return 0;
+}
+
+/* A row of the batch as event_row, borrowing the batch's text. */
+static void
+slot_row(const struct wbatch *b, const struct wslot *sl,
+    struct event_row *row)
+{
+	const char *v[ROW__COUNT];
+	int i;
+
+	for (i = 0; i < ROW__COUNT; i++)
+		v[i] = sl->row.len[i] < 0 ? NULL : b->text.data +
+		    sl->row.off[i];
+	memset(row, 0, sizeof(*row));
+	row->kind = sl->row.kind;
+	row->at = sl->row.at;
+	row->sup = sl->row.sup;
+	row->incident = v[ROW_INCIDENT];
+	row->src = v[ROW_SRC];
+	row->key = v[ROW_KEY];
+	row->actor = v[ROW_ACTOR];
+	row->phase = v[ROW_PHASE];
+	row->text = v[ROW_TEXT];
+	row->by = v[ROW_BY];
+	row->data = v[ROW_DATA];
+	row->grp = v[ROW_GRP];
+	row->open = v[ROW_OPEN];
+	row->imp = v[ROW_IMP];
 }
 
 /*
@@ -203,7 +270,7 @@ batch_open(int atomic)
 	struct wbatch *b = TAILQ_LAST(&w.queue, wbatch_list);
 
 	if (!atomic && b != NULL && !b->sealed && !b->atomic &&
-	    b->n < w.batch_max && b->json.len < BATCH_BYTES_MAX)
+	    b->n < w.batch_max && b->text.len < BATCH_BYTES_MAX)
 		return b;
 	if ((b = batch_new(atomic)) == NULL)
 		return NULL;
@@ -211,6 +278,20 @@ batch_open(int atomic)
 	return b;
 }
 
+/* What a row costs the budget: its strings and its slot. */
+static size_t
+slot_bytes(const struct wslot *sl)
+{
+	size_t n = sizeof(*sl);
+	int i;
+
+	for (i = 0; i < ROW__COUNT; i++)
+		if (sl->row.len[i] > 0)
+			n += (size_t)sl->row.len[i];
+	return n;
+}
+
+/* The writer takes the job: from here until done() it is the writer's. */
 static void
 job_hold(struct wjob *job, size_t bytes)
 {
@@ -220,42 +301,33 @@ job_hold(struct wjob *job, size_t bytes)
 	w.stats.pending_bytes += bytes;
 }
 
-/* Writes one event's row; plain says whether the fast path can store it. */
+/* One event's row; data's text goes into buf. */
 static int
-row_write(const struct sochi_event *ev, const char *source, const char *by,
-    struct sbuf *row, int *plain)
+row_make(const struct sochi_event *ev, const char *source, const char *by,
+    struct event_row *row, struct sbuf *buf, char *key, size_t keylen)
 {
-	char key[64] = "";
 	struct timeval tv;
 
-	if (ev->key == NULL)
-		snprintf(key, sizeof(key), "~%s:%llu", w.boot,
-		    (unsigned long long)w.seq++);
+	snprintf(key, keylen, "~%s:%llu", w.boot, (unsigned long long)w.seq++);
 	event_base_gettimeofday_cached(w.base, &tv);
-	*plain = ev->kind != KIND_INCIDENT && ev->kind != KIND_RETRACT &&
-	    ev->incident != NULL && ev->supersedes == 0;
-	return event_write_row(ev, source, by, key,
-	    (int64_t)tv.tv_sec * 1000000 + tv.tv_usec, row);
+	return event_row_make(ev, source, by, key,
+	    (int64_t)tv.tv_sec * 1000000 + tv.tv_usec, row, buf);
 }
 
 int
 db_writer_submit(struct wjob *job, const struct sochi_event *ev,
     const char *source, const char *by)
 {
-	struct sbuf row = SBUF_INIT;
+	struct event_row row;
 	struct wbatch *b;
-	int plain, rv = -1;
+	char key[64];
 
-	if (row_write(ev, source, by, &row, &plain) == 0 &&
-	    (b = batch_open(0)) != NULL &&
-	    batch_add(b, job, row.data, row.len, plain, 0) == 0) {
-		job_hold(job, row.len);
-		rv = 0;
-	}
-	sbuf_free(&row);
-	if (rv == 0)
-		w_kick();
-	return rv;
+	if (row_make(ev, source, by, &row, &w.rowbuf, key, sizeof(key)) == -1 ||
+	    (b = batch_open(0)) == NULL || batch_add(b, job, &row, 0) == -1)
+		return -1;
+	job_hold(job, slot_bytes(&b->slots[b->n - 1]));
+	w_kick();
+	return 0;
 }
 
 /* Queues a batch of its own, all or nothing. */
@@ -266,7 +338,7 @@ submit_batch(struct wbatch *b)
 
 	TAILQ_INSERT_TAIL(&w.queue, b, entry);
 	for (i = 0; i < b->n; i++)
-		job_hold(b->slots[i].job, b->slots[i].len);
+		job_hold(b->slots[i].job, slot_bytes(&b->slots[i]));
 	w_kick();
 	return 0;
 }
@@ -275,28 +347,28 @@ int
 db_writer_submit_atomic(struct wjob **jobs, const struct sochi_event *evs,
     size_t n, const char *source, const char *by)
 {
-	struct sbuf row = SBUF_INIT;
+	struct sbuf data = SBUF_INIT;
+	struct event_row row;
 	struct wbatch *b;
+	char key[64];
 	size_t i;
-	int plain;
 
 	if ((b = batch_new(1)) == NULL)
 		return -1;
-	for (i = 0; i < n; i++) {
-		sbuf_truncate(&row, 0);
-		if (row_write(&evs[i], source, by, &row, &plain) == -1 ||
-		    batch_add(b, jobs[i], row.data, row.len, plain, 0) == -1) {
-			sbuf_free(&row);
+	for (i = 0; i < n; i++)
+		if (row_make(&evs[i], source, by, &row, &data, key,
+		    sizeof(key)) == -1 || batch_add(b, jobs[i], &row, 0) == -1) {
+			sbuf_free(&data);
 			batch_free(b);
 			return -1;
 		}
-	}
-	sbuf_free(&row);
+	sbuf_free(&data);
 	return submit_batch(b);
 }
 
 int
-db_writer_submit_rows(struct wjob **jobs, const struct sbuf *rows, size_t n)
+db_writer_submit_rows(struct wjob **jobs, const struct event_row *rows,
+    size_t n)
 {
 	struct wbatch *b;
 	size_t i;
@@ -304,8 +376,7 @@ db_writer_submit_rows(struct wjob **jobs, const struct sbuf *rows, size_t n)
 	if ((b = batch_new(1)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (batch_add(b, jobs[i], rows[i].data, rows[i].len, 0, 0) ==
-		    -1) {
+		if (batch_add(b, jobs[i], &rows[i], 0) == -1) {
 			batch_free(b);
 			return -1;
 		}
@@ -334,6 +405,7 @@ db_writer_on_room(void (*cb)(void))
 static struct wbatch *
 batch_part(struct wbatch *b, size_t from, size_t to)
 {
+	struct event_row row;
 	struct wbatch *nb;
 	size_t i;
 
@@ -342,14 +414,13 @@ batch_part(struct wbatch *b, size_t from, size_t to)
 	for (i = from; i < to; i++) {
 		if (b->slots[i].job == NULL)
 			continue;
-		if (batch_add(nb, b->slots[i].job, b->json.data +
-		    b->slots[i].off, b->slots[i].len, 1,
-		    b->slots[i].tries) == -1) {
+		slot_row(b, &b->slots[i], &row);
+		if (batch_add(nb, b->slots[i].job, &row, b->slots[i].tries) ==
+		    -1) {
 			batch_free(nb);
 			return NULL;
 		}
 	}
-	nb->plain = b->plain;
 	for (i = from; i < to; i++)
 		if (b->slots[i].job != NULL) {
 			b->slots[i].job = NULL;
@@ -368,14 +439,14 @@ batch_compact(struct wbatch *b)
 		return 0;
 	if ((nb = batch_part(b, 0, b->n)) == NULL)
 		return -1;
-	sbuf_free(&b->json);
+	sbuf_free(&b->text);
 	free(b->slots);
-	b->json = nb->json;
+	b->text = nb->text;
 	b->slots = nb->slots;
 	b->n = nb->n;
 	b->cap = nb->cap;
 	b->live = nb->live;
-	b->sealed = 0;
+	b->plain = nb->plain;
 	free(nb);
 	return 0;
 }
@@ -407,43 +478,169 @@ batch_next(void)
 	}
 }
 
+static int
+put32(struct sbuf *o, uint32_t v)
+{
+	unsigned char b[4] = { v >> 24, v >> 16, v >> 8, v };
+
+	return sbuf_add(o, b, 4);
+}
+
+static int
+put64(struct sbuf *o, uint64_t v)
+{
+	return put32(o, (uint32_t)(v >> 32)) | put32(o, (uint32_t)v);
+}
+
+/*
+ * PostgreSQL's binary array format (array_recv): dimensions, whether any
+ * element is null, the element type, length and lower bound, then each
+ * element as a length (-1: null) and its bytes.
+ */
+static int
+arr_start(struct sbuf *o, uint32_t oid, size_t n)
+{
+	sbuf_truncate(o, 0);
+	return put32(o, 1) | put32(o, 0) | put32(o, oid) |
+	    put32(o, (uint32_t)n) | put32(o, 1);
+}
+
+static int
+arr_null(struct sbuf *o)
+{
+	/* The header's null flag (its second word) is set on the first one. */
+	o->data[7] = 1;
+	return put32(o, 0xffffffffU);
+}
+
+/* A column of strings: text, or jsonb (a version byte before the text). */
+static int
+arr_strings(struct sbuf *o, const struct wbatch *b, enum event_row_text col,
+    int jsonb)
+{
+	const struct wslot *sl;
+	size_t i;
+	int rv;
+
+	rv = arr_start(o, jsonb ? OID_JSONB : OID_TEXT, b->n);
+	for (i = 0; i < b->n; i++) {
+		sl = &b->slots[i];
+		if (sl->row.len[col] < 0) {
+			rv |= arr_null(o);
+			continue;
+		}
+		rv |= put32(o, (uint32_t)sl->row.len[col] + (jsonb ? 1 : 0));
+		if (jsonb)
+			rv |= sbuf_addc(o, 1);
+		rv |= sbuf_add(o, b->text.data + sl->row.off[col],
+		    (size_t)sl->row.len[col]);
+	}
+	return rv;
+}
+
+/* The statement's parameters for batch b, into w.pbuf; -1 without memory. */
+static int
+batch_params(const struct wbatch *b, const char **params, int *lengths,
+    int *formats)
+{
+	static const enum event_row_text cols[] = { 0, ROW_INCIDENT, 0,
+	    ROW_SRC, ROW_KEY, ROW_ACTOR, ROW_PHASE, ROW_TEXT, ROW_BY,
+	    ROW_DATA, 0, ROW_GRP, ROW_OPEN, ROW_IMP };
+	struct sbuf *o;
+	size_t i;
+	int k, n = b->plain ? P_SUP + 1 : P__COUNT, rv = 0;
+
+	for (k = 0; k < n; k++) {
+		o = &w.pbuf[k];
+		formats[k] = 1;
+		switch (k) {
+		case P_KIND:
+			rv |= arr_start(o, OID_TEXT, b->n);
+			for (i = 0; i < b->n; i++) {
+				const char *kn = event_kind_name(
+				    b->slots[i].row.kind);
+
+				rv |= put32(o, (uint32_t)strlen(kn));
+				rv |= sbuf_adds(o, kn);
+			}
+			break;
+		case P_AT:
+			rv |= arr_start(o, OID_TIMESTAMPTZ, b->n);
+			for (i = 0; i < b->n; i++)
+				rv |= put32(o, 8) | put64(o, (uint64_t)
+				    (b->slots[i].row.at - PG_EPOCH_US));
+			break;
+		case P_SUP:
+			if (b->plain) {
+				/* The plain statement's last: p_atomic. */
+				formats[k] = 0;
+				sbuf_truncate(o, 0);
+				rv |= sbuf_adds(o, b->atomic ? "t" : "f");
+				break;
+			}
+			rv |= arr_start(o, OID_INT8, b->n);
+			for (i = 0; i < b->n; i++)
+				rv |= b->slots[i].row.sup == 0 ? arr_null(o) :
+				    put32(o, 8) | put64(o,
+				    (uint64_t)b->slots[i].row.sup);
+			break;
+		case P_PLAIN:
+			rv |= arr_start(o, OID_BOOL, b->n);
+			for (i = 0; i < b->n; i++)
+				rv |= put32(o, 1) |
+				    sbuf_addc(o, b->slots[i].row.plain ? 1 : 0);
+			break;
+		case P_TZ:
+			formats[k] = 0;
+			sbuf_truncate(o, 0);
+			rv |= sbuf_adds(o, w.tz);
+			break;
+		case P_ATOMIC:
+			formats[k] = 0;
+			sbuf_truncate(o, 0);
+			rv |= sbuf_adds(o, b->atomic ? "t" : "f");
+			break;
+		default:
+			rv |= arr_strings(o, b, cols[k], k == P_DATA ||
+			    k == P_OPEN || k == P_IMP);
+			break;
+		}
+		params[k] = o->data;
+		lengths[k] = (int)o->len;
+	}
+	return rv != 0 ? -1 : n;
+}
+
 static void
 w_kick(void)
 {
+	const char *params[P__COUNT];
+	int lengths[P__COUNT], formats[P__COUNT], n;
 	struct wbatch *b;
 
 	while (w.conn != NULL && db_conn_room(w.conn) &&
 	    (b = batch_next()) != NULL) {
-		if (!b->sealed) {
-			if (sbuf_addc(&b->json, ']') == -1) {
-				batch_refuse(b, "out of memory; not stored", 1);
-				continue;
-			}
-			b->sealed = 1;
+		b->sealed = 1;
+		if ((n = batch_params(b, params, lengths, formats)) == -1) {
+			batch_refuse(b, "out of memory; not stored", 1);
+			continue;
 		}
 		memset(&b->req, 0, sizeof(b->req));
-		b->params[0] = b->json.data;
-		if (b->plain) {
-			b->params[1] = b->atomic ? "t" : "f";
-			b->req.stmt = "sochi_plain";
-			b->req.nparams = 2;
-		} else {
-			b->params[1] = w.tz;
-			b->params[2] = b->atomic ? "t" : "f";
-			b->req.stmt = "sochi_ingest";
-			b->req.nparams = 3;
-		}
-		b->req.params = b->params;
+		b->req.stmt = b->plain ? "sochi_plain" : "sochi_ingest";
+		b->req.nparams = n;
+		b->req.params = params;
+		b->req.lengths = lengths;
+		b->req.formats = formats;
 		b->req.done = batch_done;
 		b->req.arg = b;
+		/* libpq copies the parameters into its buffer as it sends. */
 		if (db_conn_send(w.conn, &b->req) == -1) {
-			/* Not taken after all: first in line again. */
 			TAILQ_INSERT_HEAD(&w.retry, b, entry);
 			return;
 		}
 		TAILQ_INSERT_TAIL(&w.inflight, b, entry);
 		log_debug("db writer: sent %s batch of %zu rows, %zu bytes",
-		    b->plain ? "a plain" : "a", b->n, b->json.len);
+		    b->plain ? "a plain" : "a", b->n, b->text.len);
 	}
 }
 
@@ -623,27 +820,26 @@ batch_answer(struct wbatch *b, PGresult *res)
 		if (r.err == NULL && r.id == 0 &&
 		    b->slots[i].tries + 1 < ROW_TRIES_MAX) {
 			/* Its key was stored by another transaction: again. */
-			if (again == NULL && (again = batch_new(b->atomic)) ==
-			    NULL)
-				r.err = "out of memory; not stored";
-			else if (batch_add(again, b->slots[i].job, b->json.data +
-			    b->slots[i].off, b->slots[i].len, b->plain,
-			    b->slots[i].tries + 1) == 0) {
+			struct event_row row;
+
+			slot_row(b, &b->slots[i], &row);
+			if (again == NULL)
+				again = batch_new(b->atomic);
+			if (again != NULL && batch_add(again, b->slots[i].job,
+			    &row, b->slots[i].tries + 1) == 0) {
 				b->slots[i].job = NULL;
 				b->live--;
 				continue;
-			} else
-				r.err = "out of memory; not stored";
+			}
+			r.err = "out of memory; not stored";
 		}
 		if (r.err == NULL && r.id == 0)
 			r.err = "database error: no id";
 		if ((job = slot_take(b, i)) != NULL)
 			job_answer(job, &r);
 	}
-	if (again != NULL) {
-		again->plain = b->plain;
+	if (again != NULL)
 		TAILQ_INSERT_TAIL(&w.retry, again, entry);
-	}
 }
 
 static void
@@ -752,6 +948,9 @@ db_writer_free(void)
 		}
 	if (w.ev_tick != NULL)
 		event_free(w.ev_tick);
+	for (k = 0; k < P__COUNT; k++)
+		sbuf_free(&w.pbuf[k]);
+	sbuf_free(&w.rowbuf);
 	free(w.tz);
 	memset(&w, 0, sizeof(w));
 }

@@ -57,8 +57,8 @@ int	db_writer_submit(struct wjob *, const struct sochi_event *,
 /* Queues n events to be stored together or not at all. */
 int	db_writer_submit_atomic(struct wjob **, const struct sochi_event *,
 	    size_t, const char *, const char *);
-/* Queues rows written elsewhere (webhook alerts), stored together or not at all. */
-int	db_writer_submit_rows(struct wjob **, const struct sbuf *, size_t);
+/* Queues rows made elsewhere (webhook alerts), stored together or not at all. */
+int	db_writer_submit_rows(struct wjob **, const struct event_row *, size_t);
 /*
  * Whether n more bytes fit in max_pending_bytes.  Submitters ask before
  * taking a request; when the budget is spent NDJSON connections pause and

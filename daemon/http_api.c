@@ -367,7 +367,8 @@ post_webhook(struct evhttp_request *req, const char *path, enum hook kind,
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	size_t len = evbuffer_get_length(in), i;
 	struct wh_batch wb;
-	struct sbuf *rows = NULL;
+	struct wh_row *whr = NULL;
+	struct event_row *rows = NULL;
 	struct hreq *hr = NULL;
 	json_error_t jerr;
 	const char *body;
@@ -407,18 +408,21 @@ post_webhook(struct evhttp_request *req, const char *path, enum hook kind,
 		goto out;
 	}
 	if ((hr = hreq_new(wb.n, 1)) == NULL ||
+	    (whr = calloc(wb.n, sizeof(*whr))) == NULL ||
 	    (rows = calloc(wb.n, sizeof(*rows))) == NULL) {
 		reply_error(req, 503, "Service Unavailable", "out of memory", -1);
 		goto out;
 	}
-	for (i = 0; i < wb.n; i++)
+	for (i = 0; i < wb.n; i++) {
 		if (webhook_row(&wb.a[i], correlate_match(h.rules,
 		    wb.a[i].labels), source, h.cf->report.alert_actor,
-		    &rows[i]) == -1) {
+		    &whr[i]) == -1) {
 			reply_error(req, 503, "Service Unavailable",
 			    "out of memory", -1);
 			goto out;
 		}
+		rows[i] = whr[i].row;
+	}
 	hreq_track(hr, req);
 	if (db_writer_submit_rows(hr->jobp, rows, wb.n) == -1) {
 		hreq_untrack(hr, req);
@@ -426,8 +430,9 @@ post_webhook(struct evhttp_request *req, const char *path, enum hook kind,
 	}
 	hr = NULL;	/* the writer's answers own it now */
 out:
-	for (i = 0; rows != NULL && i < wb.n; i++)
-		sbuf_free(&rows[i]);
+	for (i = 0; whr != NULL && i < wb.n; i++)
+		wh_row_free(&whr[i]);
+	free(whr);
 	free(rows);
 	hreq_free(hr);
 	wh_batch_free(&wb);

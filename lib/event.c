@@ -493,59 +493,71 @@ dump_cb(const char *buf, size_t n, void *arg)
 	return sbuf_add(arg, buf, n);
 }
 
-static int
-add_member(struct sbuf *b, const char *name, const char *value, int *first)
-{
-	if (value == NULL)
-		return 0;
-	if (sbuf_adds(b, *first ? "\"" : ",\"") == -1 ||
-	    sbuf_adds(b, name) == -1 || sbuf_adds(b, "\":") == -1 ||
-	    sbuf_add_json_string(b, value, strlen(value)) == -1)
-		return -1;
-	*first = 0;
-	return 0;
-}
-
 int
-event_write_row(const struct sochi_event *ev, const char *source,
+event_row_make(const struct sochi_event *ev, const char *source,
     const char *recorded_by, const char *auto_key, int64_t now_usec,
-    struct sbuf *b)
+    struct event_row *row, struct sbuf *b)
 {
-	struct sochi_time now = { now_usec, 0 };
-	char at[RFC3339_MAX];
 	const char *name;
 	json_t *v;
-	int first = 1, dfirst = 1;
+	int first = 1;
 
-	rfc3339_format(ev->has_at ? &ev->at : &now, at, sizeof(at));
-	if (sbuf_addc(b, '{') == -1 ||
-	    add_member(b, "kind", event_kind_name(ev->kind), &first) == -1 ||
-	    add_member(b, "incident", ev->incident, &first) == -1 ||
-	    add_member(b, "at", at, &first) == -1 ||
-	    add_member(b, "src", source, &first) == -1 ||
-	    add_member(b, "key", ev->key ? ev->key : auto_key, &first) == -1 ||
-	    add_member(b, "actor", ev->actor, &first) == -1 ||
-	    add_member(b, "phase", ev->phase, &first) == -1 ||
-	    add_member(b, "text", ev->text, &first) == -1 ||
-	    add_member(b, "by", recorded_by, &first) == -1)
-		return -1;
-	if (ev->supersedes > 0 &&
-	    sbuf_printf(b, ",\"sup\":%lld", (long long)ev->supersedes) == -1)
-		return -1;
-	if (sbuf_adds(b, ",\"data\":{") == -1)
+	memset(row, 0, sizeof(*row));
+	row->kind = ev->kind;
+	row->incident = ev->incident;
+	row->at = ev->has_at ? ev->at.usec : now_usec;
+	row->src = source;
+	row->key = ev->key != NULL ? ev->key : auto_key;
+	row->actor = ev->actor;
+	row->phase = ev->phase;
+	row->text = ev->text;
+	row->by = recorded_by;
+	row->sup = ev->supersedes;
+	sbuf_truncate(b, 0);
+	if (sbuf_addc(b, '{') == -1)
 		return -1;
 	json_object_foreach(ev->root, name, v) {
 		const struct field *f = field_find(name, ev->kind);
 
 		if (f == NULL || f->column)
 			continue;
-		if (sbuf_adds(b, dfirst ? "" : ",") == -1 ||
+		if (sbuf_adds(b, first ? "" : ",") == -1 ||
 		    sbuf_add_json_string(b, name, strlen(name)) == -1 ||
 		    sbuf_addc(b, ':') == -1 ||
 		    json_dump_callback(v, dump_cb, b,
 		    JSON_ENCODE_ANY | JSON_COMPACT) == -1)
 			return -1;
-		dfirst = 0;
+		first = 0;
 	}
-	return sbuf_adds(b, "}}");
+	if (sbuf_addc(b, '}') == -1)
+		return -1;
+	row->data = b->data;
+	return 0;
+}
+
+int
+event_row_plain(const struct event_row *row)
+{
+	return row->kind != KIND_INCIDENT && row->kind != KIND_RETRACT &&
+	    row->incident != NULL && row->sup == 0 && row->grp == NULL &&
+	    row->open == NULL && row->imp == NULL;
+}
+
+const char *
+event_row_text(const struct event_row *row, enum event_row_text i)
+{
+	switch (i) {
+	case ROW_INCIDENT: return row->incident;
+	case ROW_SRC: return row->src;
+	case ROW_KEY: return row->key;
+	case ROW_ACTOR: return row->actor;
+	case ROW_PHASE: return row->phase;
+	case ROW_TEXT: return row->text;
+	case ROW_BY: return row->by;
+	case ROW_DATA: return row->data;
+	case ROW_GRP: return row->grp;
+	case ROW_OPEN: return row->open;
+	case ROW_IMP: return row->imp;
+	default: return NULL;
+	}
 }

@@ -70,12 +70,51 @@ int	event_decode_json(json_t *, const struct event_rules *,
 void	event_clear(struct sochi_event *);
 
 /*
- * Appends the row the ingest function reads (sql/001_init.sql,
- * sochi_ingest): a JSON object with the event's fields and who sent it.
- * now is used when the event carried no time; auto_key when it carried no key.
+ * One row of the event table as sochid hands it to the database
+ * (sql/functions/sochi_ingest*.sql): a value per column, with the kind's own
+ * fields as the JSON object `data`.  Alerts from the webhooks also carry
+ * grp, open and imp (lib/webhook.c).  Strings are borrowed; NULL is SQL
+ * null.
  */
-int	event_write_row(const struct sochi_event *, const char *source,
+struct event_row {
+	enum sochi_kind	 kind;		/* what happened */
+	const char	*incident;	/* the incident's code as named, or NULL */
+	int64_t		 at;		/* when, µs since the epoch */
+	const char	*src;		/* the sender: a token's name, local:UID */
+	const char	*key;		/* its idempotency key */
+	const char	*actor;		/* who acted, or NULL */
+	const char	*phase;		/* action phase id, or NULL */
+	const char	*text;		/* text, or NULL */
+	const char	*by;		/* a local sender's uid, or NULL */
+	int64_t		 sup;		/* the event it corrects, or 0 */
+	const char	*data;		/* the kind's own fields: a JSON object */
+	const char	*grp;		/* an alert's group, or NULL */
+	const char	*open;		/* what a firing alert opens: JSON, or NULL */
+	const char	*imp;		/* the impact an alert moves: JSON, or NULL */
+};
+
+/* The columns of event_row that are strings, in a fixed order. */
+enum event_row_text {
+	ROW_INCIDENT, ROW_SRC, ROW_KEY, ROW_ACTOR, ROW_PHASE, ROW_TEXT,
+	ROW_BY, ROW_DATA, ROW_GRP, ROW_OPEN, ROW_IMP, ROW__COUNT
+};
+
+/*
+ * Fills row from a decoded event sent by source (recorded_by: a local
+ * sender's uid, or NULL).  now is used when the event carried no time,
+ * auto_key when it carried no key.  The text of data goes into buf, which
+ * row borrows, as it borrows the event.
+ */
+int	event_row_make(const struct sochi_event *, const char *source,
 	    const char *recorded_by, const char *auto_key, int64_t now_usec,
-	    struct sbuf *);
+	    struct event_row *, struct sbuf *);
+/*
+ * A row the bulk insert stores as it is: an action, impact, users sample,
+ * notice, inquiry, note or attached alert that corrects nothing and moves
+ * nothing else.  The others need steps of their own in the database.
+ */
+int	event_row_plain(const struct event_row *);
+/* Column i of ROW_*, or NULL. */
+const char *event_row_text(const struct event_row *, enum event_row_text);
 
 #endif

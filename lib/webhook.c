@@ -310,41 +310,41 @@ dump_cb(const char *buf, size_t n, void *arg)
 
 int
 webhook_row(const struct wh_alert *w, const struct config_rule *rule,
-    const char *source, const char *default_actor, struct sbuf *b)
+    const char *source, const char *default_actor, struct wh_row *wr)
 {
-	struct sochi_time t = { w->at, 0 };
 	const char *incident = json_string_value(json_object_get(w->labels,
 	    "incident"));
 	const char *actor = rule && rule->actor ? rule->actor : default_actor;
-	char at[RFC3339_MAX], grp[700];
-	json_t *data, *o;
-	int rv;
+	json_t *data, *op;
+	int rv = 0;
 
-	rfc3339_format(&t, at, sizeof(at));
-	o = json_object();
-	json_object_set_new(o, "kind", json_string("alert"));
+	memset(wr, 0, sizeof(*wr));
+	wr->row.kind = KIND_ALERT;
+	wr->row.at = w->at;
+	wr->row.src = source;
+	wr->row.key = w->key;
+	wr->row.actor = actor;
 	if (incident != NULL && *incident != '\0')
-		json_object_set_new(o, "incident", json_string(incident));
+		wr->row.incident = incident;
 	else {
-		snprintf(grp, sizeof(grp), "%s:%s", source, w->group);
-		json_object_set_new(o, "grp", json_string(grp));
+		rv |= sbuf_printf(&wr->grp, "%s:%s", source, w->group);
+		wr->row.grp = wr->grp.data;
 	}
-	json_object_set_new(o, "at", json_string(at));
-	json_object_set_new(o, "src", json_string(source));
-	json_object_set_new(o, "key", json_string(w->key));
-	if (actor != NULL)
-		json_object_set_new(o, "actor", json_string(actor));
 	data = json_pack("{s:s,s:s,s:O,s:O,s:s,s:s}", "status", w->status,
 	    "name", w->name, "labels", w->labels, "annotations",
 	    w->annotations, "fingerprint", w->fingerprint, "group", w->group);
+	if (data == NULL)
+		return -1;
 	if (rule != NULL)
 		json_object_set_new(data, "rule", json_string(rule->name));
-	json_object_set_new(o, "data", data);
+	rv |= json_dump_callback(data, dump_cb, &wr->data, JSON_COMPACT);
+	json_decref(data);
+	wr->row.data = wr->data.data;
 	if (rule != NULL && rule->open && strcmp(w->status, "firing") == 0) {
 		const char *sum = json_string_value(json_object_get(
 		    w->annotations, "summary"));
-		json_t *op = json_object();
 
+		op = json_object();
 		json_object_set_new(op, "title", json_string(rule->title ?
 		    rule->title : sum ? sum : w->name));
 		if (rule->service)
@@ -353,13 +353,31 @@ webhook_row(const struct wh_alert *w, const struct config_rule *rule,
 		if (rule->category)
 			json_object_set_new(op, "category",
 			    json_integer(rule->category));
-		json_object_set_new(o, "open", op);
+		rv |= json_dump_callback(op, dump_cb, &wr->open, JSON_COMPACT);
+		json_decref(op);
+		wr->row.open = wr->open.data;
 	}
-	if (rule != NULL && rule->impact_name != NULL)
-		json_object_set_new(o, "imp", json_pack("{s:s,s:s,s:s}", "op",
-		    strcmp(w->status, "firing") == 0 ? "start" : "recover",
-		    "name", rule->impact_name, "label", rule->impact_label));
-	rv = json_dump_callback(o, dump_cb, b, JSON_COMPACT);
-	json_decref(o);
-	return rv;
+	if (rule != NULL && rule->impact_name != NULL) {
+		op = json_pack("{s:s,s:s,s:s}", "op", strcmp(w->status,
+		    "firing") == 0 ? "start" : "recover", "name",
+		    rule->impact_name, "label", rule->impact_label);
+		if (op == NULL)
+			return -1;
+		rv |= json_dump_callback(op, dump_cb, &wr->imp, JSON_COMPACT);
+		json_decref(op);
+		wr->row.imp = wr->imp.data;
+	}
+	return rv != 0 ? -1 : 0;
+}
+
+void
+wh_row_free(struct wh_row *wr)
+{
+	if (wr == NULL)
+		return;
+	sbuf_free(&wr->data);
+	sbuf_free(&wr->grp);
+	sbuf_free(&wr->open);
+	sbuf_free(&wr->imp);
+	memset(wr, 0, sizeof(*wr));
 }

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "event.h"
 #include "sbuf.h"
 #include "zone.h"
 
@@ -43,13 +44,23 @@ int	webhook_zabbix(json_t *, const struct zone *, struct wh_batch *, char *,
 	    size_t);
 void	wh_batch_free(struct wh_batch *);
 
+/* An alert's row and the text it holds. */
+struct wh_row {
+	struct event_row row;		/* borrows the alert and the buffers below */
+	struct sbuf	 data;		/* status, name, labels, annotations, ... */
+	struct sbuf	 grp;		/* source:group */
+	struct sbuf	 open;		/* what a firing alert opens, if it may */
+	struct sbuf	 imp;		/* the impact it starts or recovers */
+};
+
 /*
- * Appends the row sochi_ingest takes for an alert: its incident (a label
- * "incident"), its group, and what the rule matched (or NULL) adds: the
+ * The row sochi_ingest takes for an alert: its incident (a label
+ * "incident") or its group, and what the rule matched (or NULL) adds: the
  * actor, whether a firing alert opens an incident, the impact it starts
- * or recovers.
+ * or recovers.  The row borrows the alert and the rule.
  */
 int	webhook_row(const struct wh_alert *, const struct config_rule *,
-	    const char *, const char *, struct sbuf *);
+	    const char *, const char *, struct wh_row *);
+void	wh_row_free(struct wh_row *);
 
 #endif

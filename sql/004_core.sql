@@ -7,3 +7,7 @@ create table if not exists schema_functions (
     digest      text not null,                 -- sha256 of sql/functions/*.sql
     applied_at  timestamptz not null default now()
 );
+
+-- sochi_ingest takes one array per column now (sql/functions/): the JSON
+-- text of version 3 cost more to parse than the insert itself.
+drop function if exists sochi_ingest(jsonb, text, boolean);

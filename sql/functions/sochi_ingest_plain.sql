@@ -1,12 +1,18 @@
--- The fast path: the plain rows of a batch (sochi_rows' plain: actions,
--- impacts, users samples, notices, inquiries, notes and attached alerts,
--- with no correction) in one INSERT ... SELECT ... ON CONFLICT DO NOTHING.
--- Answers one row per plain input row, in input order: the new event's id,
--- or for a key already stored the stored event's id, and the incident code;
--- or the reason it was refused.  With p_atomic any refusal raises SC001 and
--- nothing is stored.  sochid sends batches that hold only plain rows here
--- directly; sochi_ingest calls it for the plain rows of the others.
-create or replace function sochi_ingest_plain(p_rows jsonb, p_atomic boolean)
+-- The fast path: rows that are stored as they are (lib/event.c,
+-- event_row_plain: actions, impacts, users samples, notices, inquiries,
+-- notes and attached alerts that correct nothing), one array per column,
+-- in one INSERT ... SELECT ... ON CONFLICT DO NOTHING.  sochid sends the
+-- arrays in binary, so nothing is parsed but the data objects.
+--
+-- Answers one row per input row, in input order (ord counts from 1): the
+-- new event's id, or for a key already stored the stored event's id, and
+-- the incident code; or the reason it was refused.  With p_atomic any
+-- refusal raises SC001 and nothing is stored.  sochi_ingest calls it for
+-- the plain rows of the batches that hold others too.
+create or replace function sochi_ingest_plain(
+    p_kind text[], p_incident text[], p_at timestamptz[], p_src text[],
+    p_key text[], p_actor text[], p_phase text[], p_text text[],
+    p_by text[], p_data jsonb[], p_atomic boolean)
 returns table (ord integer, id bigint, code text, err text)
 language plpgsql as $fn$
 declare
@@ -20,35 +26,36 @@ declare
     i       integer;
 begin
     if p_atomic then
-        select r.ord, format('incident: no incident "%s"', r.incident)
+        select u.o, format('incident: no incident "%s"', u.inc)
         into v_first, v_msg
-        from sochi_rows(p_rows) r
-        where r.plain
-          and not exists (select 1 from incident i where i.code = r.incident)
-        order by r.ord limit 1;
+        from unnest(p_incident) with ordinality as u(inc, o)
+        where not exists (select 1 from incident i where i.code = u.inc)
+        order by u.o limit 1;
         if v_msg is not null then
             raise exception '%', format('event %s: %s', v_first, v_msg)
                 using errcode = 'SC001';
         end if;
     end if;
     with r as (
-        select r.*, i.id as inc_id
-        from sochi_rows(p_rows) r
-        left join incident i on i.code = r.incident
-        where r.plain
+        select u.*, i.id as inc_id
+        from unnest(p_kind, p_incident, p_at, p_src, p_key, p_actor, p_phase,
+                    p_text, p_by, p_data)
+             with ordinality as u(kind, incident, at, src, key, actor, phase,
+                                  txt, rec_by, data, o)
+        left join incident i on i.code = u.incident
     ), ins as (
         insert into event as e (incident_id, source, source_key, kind,
                                 occurred_at, actor, phase, text, data,
                                 recorded_by)
         select r.inc_id, r.src, r.key, r.kind, r.at, r.actor, r.phase, r.txt,
-               r.data, r.rec_by
+               coalesce(r.data, '{}'), r.rec_by
         from r where r.inc_id is not null
-        order by r.ord
+        order by r.o
         on conflict (source, source_key) do nothing
         returning e.id, e.source, e.source_key
     ), a as (
         -- A key stored before this statement answers with its stored id.
-        select r.ord,
+        select r.o,
                case when r.inc_id is not null then
                    coalesce(ins.id, (select e.id from event e
                                      where e.source = r.src
@@ -60,8 +67,8 @@ begin
                end as err
         from r left join ins on ins.source = r.src and ins.source_key = r.key
     )
-    select array_agg(a.ord order by a.ord), array_agg(a.id order by a.ord),
-           array_agg(a.code order by a.ord), array_agg(a.err order by a.ord),
+    select array_agg(a.o::integer order by a.o), array_agg(a.id order by a.o),
+           array_agg(a.code order by a.o), array_agg(a.err order by a.o),
            count(*) filter (where a.id is null and a.err is null)
     into v_ord, v_id, v_code, v_err, v_lost
     from a;
@@ -71,8 +78,8 @@ begin
         for i in 1 .. array_length(v_ord, 1) loop
             if v_id[i] is null and v_err[i] is null then
                 v_id[i] := (select e.id from event e
-                            where e.source = p_rows->(v_ord[i] - 1)->>'src'
-                              and e.source_key = p_rows->(v_ord[i] - 1)->>'key');
+                            where e.source = p_src[v_ord[i]]
+                              and e.source_key = p_key[v_ord[i]]);
             end if;
         end loop;
     end if;

@@ -280,49 +280,58 @@ test_row(void **state)
 	    AT "\"name\":\"mail-send\",\"label\":\"送受信\\\"不可\\\"\","
 	    "\"users\":58990}";
 	static const char line2[] = "{\"kind\":\"users\"," INC "\"count\":3}";
+	static const char line3[] = "{\"kind\":\"action\"," INC AT
+	    "\"text\":\"x\",\"supersedes\":7,\"key\":\"k1\"}";
 	struct sochi_event ev;
+	struct event_row row;
 	struct sbuf b = SBUF_INIT;
 	char err[256];
-	json_t *row;
+	json_t *data;
 	json_error_t jerr;
 
 	assert_int_equal(event_decode(line, sizeof(line) - 1, &rules, &ev, err,
 	    sizeof(err)), 0);
-	assert_int_equal(event_write_row(&ev, "local", "1000", "~auto:1", 0,
-	    &b), 0);
-	row = json_loads(b.data, 0, &jerr);
-	assert_non_null(row);
-	assert_string_equal(json_string_value(json_object_get(row, "kind")),
-	    "impact");
-	assert_string_equal(json_string_value(json_object_get(row, "at")),
-	    "2026-11-25T12:40:00+09:00");
-	assert_string_equal(json_string_value(json_object_get(row, "src")),
-	    "local");
-	assert_string_equal(json_string_value(json_object_get(row, "by")),
-	    "1000");
-	assert_string_equal(json_string_value(json_object_get(row, "key")),
-	    "~auto:1");
-	assert_string_equal(json_string_value(json_object_get(
-	    json_object_get(row, "data"), "label")), "送受信\"不可\"");
-	assert_int_equal(json_integer_value(json_object_get(
-	    json_object_get(row, "data"), "users")), 58990);
-	assert_null(json_object_get(json_object_get(row, "data"), "incident"));
-	json_decref(row);
+	assert_int_equal(event_row_make(&ev, "local:1000", "1000", "~auto:1",
+	    0, &row, &b), 0);
+	assert_int_equal(row.kind, KIND_IMPACT);
+	assert_int_equal(row.at, 1795578000LL * 1000000);
+	assert_string_equal(row.src, "local:1000");
+	assert_string_equal(row.by, "1000");
+	assert_string_equal(row.key, "~auto:1");
+	assert_string_equal(row.incident, "2026-0001");
+	assert_string_equal(event_row_text(&row, ROW_KEY), "~auto:1");
+	data = json_loads(row.data, 0, &jerr);
+	assert_non_null(data);
+	assert_string_equal(json_string_value(json_object_get(data, "label")),
+	    "送受信\"不可\"");
+	assert_int_equal(json_integer_value(json_object_get(data, "users")),
+	    58990);
+	/* Columns are not repeated in data. */
+	assert_null(json_object_get(data, "incident"));
+	assert_null(json_object_get(data, "at"));
+	json_decref(data);
+	assert_true(event_row_plain(&row));
 	event_clear(&ev);
-	sbuf_free(&b);
 
-	/* No time given: the daemon's now; no actor: no member at all. */
+	/* No time given: the daemon's now; no actor: null. */
 	assert_int_equal(event_decode(line2, sizeof(line2) - 1, &rules, &ev,
 	    err, sizeof(err)), 0);
-	assert_int_equal(event_write_row(&ev, "am", NULL, "~a:2",
-	    1764039600LL * 1000000, &b), 0);
-	row = json_loads(b.data, 0, &jerr);
-	assert_non_null(row);
-	assert_string_equal(json_string_value(json_object_get(row, "at")),
-	    "2025-11-25T03:00:00+00:00");
-	assert_null(json_object_get(row, "actor"));
-	assert_null(json_object_get(row, "by"));
-	json_decref(row);
+	assert_int_equal(event_row_make(&ev, "am", NULL, "~a:2",
+	    1764039600LL * 1000000, &row, &b), 0);
+	assert_int_equal(row.at, 1764039600LL * 1000000);
+	assert_null(row.actor);
+	assert_null(row.by);
+	assert_string_equal(row.data, "{\"count\":3}");
+	event_clear(&ev);
+
+	/* A correction needs steps of its own: not plain. */
+	assert_int_equal(event_decode(line3, sizeof(line3) - 1, &rules, &ev,
+	    err, sizeof(err)), 0);
+	assert_int_equal(event_row_make(&ev, "am", NULL, "~a:3", 0, &row, &b),
+	    0);
+	assert_int_equal(row.sup, 7);
+	assert_string_equal(row.key, "k1");
+	assert_false(event_row_plain(&row));
 	event_clear(&ev);
 	sbuf_free(&b);
 }

@@ -228,7 +228,7 @@ test_rules_and_rows(void **state)
 	json_t *l = json_pack("{s:s,s:s}", "alertname", "StorageDown",
 	    "severity", "critical"), *row;
 	struct wh_batch b;
-	struct sbuf s = SBUF_INIT;
+	struct wh_row wr;
 	json_t *j = load(am);
 	json_error_t jerr;
 
@@ -248,37 +248,41 @@ test_rules_and_rows(void **state)
 
 	assert_int_equal(webhook_alertmanager(j, &b, err, sizeof(err)), 0);
 	assert_int_equal(webhook_row(&b.a[0], &cf.rules[0], "am", "監視業務部門",
-	    &s), 0);
-	row = json_loads(s.data, 0, &jerr);
-	assert_string_equal(json_string_value(json_object_get(row, "grp")),
-	    "am:{}:{service=\"mail\"}");
-	assert_string_equal(json_string_value(json_object_get(row, "actor")),
-	    "監視業務部門");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(row,
-	    "open"), "category")), 5);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(row,
-	    "imp"), "op")), "start");
+	    &wr), 0);
+	assert_int_equal(wr.row.kind, KIND_ALERT);
+	assert_string_equal(wr.row.grp, "am:{}:{service=\"mail\"}");
+	assert_null(wr.row.incident);
+	assert_string_equal(wr.row.actor, "監視業務部門");
+	assert_false(event_row_plain(&wr.row));
+	row = json_loads(wr.row.open, 0, &jerr);
+	assert_int_equal(json_integer_value(json_object_get(row, "category")), 5);
 	json_decref(row);
-	sbuf_free(&s);
+	row = json_loads(wr.row.imp, 0, &jerr);
+	assert_string_equal(json_string_value(json_object_get(row, "op")),
+	    "start");
+	json_decref(row);
+	row = json_loads(wr.row.data, 0, &jerr);
+	assert_string_equal(json_string_value(json_object_get(row, "status")),
+	    "firing");
+	json_decref(row);
+	wh_row_free(&wr);
 	/* A resolved alert recovers the impact and opens nothing. */
 	assert_int_equal(webhook_row(&b.a[1], &cf.rules[0], "am", "監視業務部門",
-	    &s), 0);
-	row = json_loads(s.data, 0, &jerr);
-	assert_null(json_object_get(row, "open"));
-	assert_string_equal(json_string_value(json_object_get(json_object_get(row,
-	    "imp"), "op")), "recover");
+	    &wr), 0);
+	assert_null(wr.row.open);
+	row = json_loads(wr.row.imp, 0, &jerr);
+	assert_string_equal(json_string_value(json_object_get(row, "op")),
+	    "recover");
 	json_decref(row);
-	sbuf_free(&s);
+	wh_row_free(&wr);
 	/* A label "incident" names the incident; no rule: no impact. */
 	json_object_set_new(b.a[1].labels, "incident", json_string("2026-0007"));
-	assert_int_equal(webhook_row(&b.a[1], NULL, "am", "監視業務部門", &s), 0);
-	row = json_loads(s.data, 0, &jerr);
-	assert_string_equal(json_string_value(json_object_get(row, "incident")),
-	    "2026-0007");
-	assert_null(json_object_get(row, "grp"));
-	assert_null(json_object_get(row, "imp"));
-	json_decref(row);
-	sbuf_free(&s);
+	assert_int_equal(webhook_row(&b.a[1], NULL, "am", "監視業務部門", &wr), 0);
+	assert_string_equal(wr.row.incident, "2026-0007");
+	assert_null(wr.row.grp);
+	assert_null(wr.row.imp);
+	assert_true(event_row_plain(&wr.row));
+	wh_row_free(&wr);
 	wh_batch_free(&b);
 	json_decref(j);
 	json_decref(l);
