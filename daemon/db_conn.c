@@ -57,6 +57,7 @@ struct db_conn {
 	int		 ever_ready;	/* a connection was set up before */
 	int		 outage_logged;	/* the current outage was logged */
 	int		 digest_warned;	/* the functions' digest differed */
+	int		 schema_warned;	/* the schema's version was too old */
 	char		**listen_sql;	/* "listen NAME" per channel */
 	int		 closing;	/* db_conn_free: no more warnings */
 	char		 fail_why[512];	/* DBC_FAILING: why */
@@ -241,6 +242,10 @@ dbc_check_done(struct db_req *r, struct db_result *res)
 		    "and this sochid needs version %d: run `sochid --migrate`",
 		    version, c->cf.schema_version);
 		PQclear(res->res);
+		/* Said once, whatever was said of the outage before it. */
+		if (!c->schema_warned)
+			log_warnx("db %s: %s", c->name, why);
+		c->schema_warned = 1;
 		/* Not worth knocking fast: someone has to migrate first. */
 		c->backoff_ms = BACKOFF_MAX_MS;
 		dbc_fail(c, why, 0);
@@ -281,6 +286,8 @@ dbc_ready(struct db_conn *c)
 		log_info("db %s: connected", c->name);
 	c->ever_ready = 1;
 	c->outage_logged = 0;
+	c->stats.failures = 0;
+	c->schema_warned = 0;
 	c->backoff_ms = BACKOFF_MIN_MS;
 	dbc_set_state(c, DBC_READY);
 	dbc_arm(c);
@@ -384,6 +391,9 @@ dbc_teardown(struct db_conn *c, const char *why, int timed_out)
 		    "; reconnecting" : "; retrying");
 	else
 		log_debug("db %s: attempt failed: %s", c->name, why);
+	if (c->state == DBC_CONNECTING || c->state == DBC_SETUP ||
+	    c->state == DBC_FAILING)
+		c->stats.failures++;
 	c->outage_logged = 1;
 	if (c->pg != NULL)
 		PQfinish(c->pg);

@@ -85,6 +85,7 @@ struct db_conn_stats {
 	int64_t		 oldest;	/* µs the oldest of them has waited, or 0 */
 	uint64_t	 reconnects;	/* connections made after the first */
 	uint64_t	 timeouts;	/* requests that ran past their deadline */
+	uint64_t	 failures;	/* attempts failed since it was last ready */
 };
 
 struct db_conn	*db_conn_new(struct event_base *, const struct db_conn_config *);

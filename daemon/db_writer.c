@@ -169,9 +169,10 @@ batch_add(struct wbatch *b, struct wjob *job, const struct event_row *row,
 			sl->row.len[i] = -1;
 			continue;
 		}
+		/* Each string keeps its NUL, so a slot's row can be lent out. */
 		sl->row.off[i] = (uint32_t)b->text.len;
 		sl->row.len[i] = (int32_t)strlen(v);
-		if (sbuf_add(&b->text, v, (size_t)sl->row.len[i]) == -1) {
+		if (sbuf_add(&b->text, v, (size_t)sl->row.len[i] + 1) == -1) {
 			sbuf_truncate(&b->text, mark);
 			return -1;
 		}
@@ -677,9 +678,14 @@ answer:
 		free(due);
 		return;
 	}
-	snprintf(msg, sizeof(msg), "not stored: the database has been "
-	    "unavailable for %lld s; send it again later",
-	    (long long)(w.timeout / 1000000));
+	if (w.stats.stalled)
+		snprintf(msg, sizeof(msg), "not stored: the database did not "
+		    "answer within %lld s; send it again later",
+		    (long long)(w.timeout / 1000000));
+	else
+		snprintf(msg, sizeof(msg), "not stored: the database has been "
+		    "unavailable for %lld s; send it again later",
+		    (long long)(w.timeout / 1000000));
 	log_warnx("%zu events waited %lld s for the database and were refused",
 	    n, (long long)(w.timeout / 1000000));
 	r = (struct wresult){ 0, NULL, msg, 1 };
@@ -925,6 +931,13 @@ db_writer_stats(struct db_writer_stats *s)
 		db_conn_stats(w.conn, &cs);
 		s->connected = cs.ready;
 		s->reconnects = cs.reconnects;
+		/*
+		 * Stalled until a batch commits, through the reconnection that
+		 * follows a deadline; a server that then refuses connections
+		 * is down, not stalled.
+		 */
+		if (cs.failures > 0)
+			s->stalled = 0;
 		if (cs.oldest > w.timeout)
 			s->stalled = 1;
 	}

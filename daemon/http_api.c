@@ -518,7 +518,7 @@ get_healthz(struct evhttp_request *req)
 	 * lock, a full disk).  degraded: no connection.
 	 */
 	db_writer_stats(&st);
-	status = !st.connected ? "degraded" : st.stalled ? "stalled" : "ok";
+	status = st.stalled ? "stalled" : !st.connected ? "degraded" : "ok";
 	snprintf(body, sizeof(body), "{\"status\":\"%s\",\"database\":\"%s\","
 	    "\"pending\":%zu,\"pending_bytes\":%zu}", status,
 	    st.connected ? "connected" : "unavailable", st.pending,

@@ -92,7 +92,8 @@ migrate_apply(PGconn *conn, int verbose, char *err, size_t errlen)
 	 * migrations and again after them, for those a migration replaced.
 	 */
 	if (run(conn, "begin; select pg_advisory_xact_lock(" MIGRATE_LOCK "); "
-	    "set local check_function_bodies = off", err, errlen) == -1)
+	    "set local check_function_bodies = off; set local "
+	    "client_min_messages = warning", err, errlen) == -1)
 		return -1;
 	if ((cur = migrate_current(conn, err, errlen)) == -1 ||
 	    create_functions(conn, 0, err, errlen) == -1)
