@@ -607,8 +607,15 @@ evaluate(struct job *j)
 	if (tl.classified && tl.reg.cls == REG_SERIOUS &&
 	    strstr(si->drafts, "sokuho") == NULL)
 		make_draft(&r, si->id, si->code, "sokuho", si->max_event);
-	if (tl.all_recovered && strstr(si->drafts, "recovery") == NULL)
-		make_draft(&r, si->id, si->code, "recovery", si->max_event);
+	if (tl.all_recovered && strstr(si->drafts, "recovery") == NULL) {
+		const char *why;
+
+		if (timeline_wants_detail(&tl, &why))
+			make_draft(&r, si->id, si->code, "recovery",
+			    si->max_event);
+		else
+			log_info("drafts: %s: no 詳報 draft: %s", si->code, why);
+	}
 	/* A running impact that will meet a pair: wake then. */
 	if (j->w->timer != NULL)
 		event_del(j->w->timer);
