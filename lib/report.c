@@ -38,8 +38,19 @@ text_width(const char *s, size_t n)
 		for (size_t k = 1; k < len && i + k < n; k++)
 			cp = cp << 6 | (p[i + k] & 0x3f);
 		i += len;
-		/* East Asian Wide and Fullwidth, the ranges Japanese text uses. */
-		if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 &&
+		/*
+		 * East Asian Wide and Fullwidth, the ranges Japanese text uses,
+		 * and the Ambiguous punctuation a Japanese terminal draws wide
+		 * (※ … ― “ ” ‥ ℃ № arrows): a line measured here never runs
+		 * past the frame.
+		 */
+		if ((cp >= 0x2010 && cp <= 0x2027) || (cp >= 0x2030 &&
+		    cp <= 0x203b) || cp == 0x2103 || cp == 0x2116 ||
+		    cp == 0x2121 || (cp >= 0x2160 && cp <= 0x217f) ||
+		    (cp >= 0x2190 && cp <= 0x22ff) || (cp >= 0x2600 &&
+		    cp <= 0x26ff))
+			w += 2;
+		else if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 &&
 		    cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
 		    (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 &&
 		    cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||

@@ -78,6 +78,40 @@ maybe_write(const char *name, const char *text)
 	}
 }
 
+/* s without white space. */
+static char *
+strip_space(const char *s)
+{
+	struct sbuf b = SBUF_INIT;
+
+	for (; *s != '\0'; s++)
+		if (*s != ' ' && *s != '\n')
+			sbuf_addc(&b, *s);
+	return sbuf_steal(&b);
+}
+
+/* The form's content column (from column 30), without white space. */
+static char *
+content_column(const char *text)
+{
+	struct sbuf b = SBUF_INIT;
+	const char *line = strstr(text, "====="), *nl, *p;
+	char *rv;
+
+	for (; line != NULL && *line != '\0'; line = nl + 1) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		for (p = line; p < nl; p++)
+			if (!((*p & 0xc0) == 0x80) && text_width(line,
+			    (size_t)(p - line)) >= 30)
+				break;
+		sbuf_add(&b, p, (size_t)(nl - p));
+	}
+	rv = strip_space(b.data ? b.data : "");
+	sbuf_free(&b);
+	return rv;
+}
+
 static void
 golden(int (*fn)(const struct report *, struct sbuf *), const char *name)
 {
@@ -98,6 +132,69 @@ static void
 test_text(void **state)
 {
 	golden(report_text, "sample-report.txt");
+}
+
+/*
+ * The text format keeps every line within the frame (76 columns, a wide
+ * character two), wraps with a hanging indent, and loses nothing: each
+ * row's content is in it, only white space differs.
+ */
+static void
+test_text_frame(void **state)
+{
+	struct fixture fx;
+	struct timeline tl;
+	struct report r;
+	struct report_doc d;
+	char *text, *line, *save = NULL, *flat, *want;
+	size_t i, k;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	/* A long label with no break in it, a long figure, a long URL. */
+	fixture_add(&fx, "{\"kind\":\"note\",\"incident\":\"SAMPLE-1\","
+	    "\"at\":\"2026-11-28T11:00:00+09:00\",\"section\":\"related\","
+	    "\"text\":\"https://example.jp/incidents/2026/11/16/mail-service-outage-"
+	    "report-and-measures.html を参照。\"}");
+	text = render(&fx, report_text, NOW, &profile);
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		if (text_width(line, strlen(line)) > 76)
+			fail_msg("wider than the frame: %s", line);
+	free(text);
+	/* Hanging indents: under the text after a time, a number, a bullet. */
+	text = render(&fx, report_text, NOW, &profile);
+	assert_non_null(strstr(text, "\n                              11/16 12:00 "
+	    "仮想基盤の追加に伴い既存システム内\n"
+	    "                                          で正常認識されるか"));
+	assert_non_null(strstr(text, "  ① 電子メールの"
+	    "送受信ができない：\n                                 令和8年11月16日"
+	    "（月曜日）14時15分\n                                 （継続時間："
+	    "2時間15分間）\n"));
+	assert_non_null(strstr(text, "\n                              1. 仮想基盤追加時の"
+	    "設定手順書の委託業者への周\n                                 知を"));
+	/* Nothing lost or reordered within a row: the content column read back. */
+	flat = content_column(text);
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
+	    &tl), 0);
+	r.tl = &tl;
+	r.inc = &fx.inc;
+	r.profile = &profile;
+	r.zone = &fx.zone;
+	r.now = NOW;
+	assert_int_equal(report_build(&r, &d), 0);
+	for (i = 0, k = 0; i < d.nrows; i++) {
+		want = strip_space(d.rows[i].content);
+		if (strstr(flat, want) == NULL)
+			fail_msg("row %s is not whole in the text", d.rows[i].key);
+		free(want);
+		k++;
+	}
+	assert_int_equal(k, 14);
+	report_doc_free(&d);
+	timeline_free(&tl);
+	free(flat);
+	free(text);
+	fixture_free(&fx);
 }
 
 static void
@@ -334,7 +431,7 @@ test_in_progress(void **state)
 
 	fixture_load(&fx, "sample-incident.ndjson");
 	fixture_drop(&fx, 16);
-	text = render(&fx, report_text, fixture_at("2026-11-16T15:30:00+09:00"),
+	text = render(&fx, report_markdown, fixture_at("2026-11-16T15:30:00+09:00"),
 	    &profile);
 	assert_non_null(strstr(text, "② 過去に受信したメールの閲覧ができない：未復旧"
 	    "（継続時間：3時間30分間 ※暫定、11月16日 15時30分現在）"));
@@ -406,6 +503,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_text_frame),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_json),
