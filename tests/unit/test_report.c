@@ -496,6 +496,61 @@ test_width(void **state)
 	assert_int_equal(text_width("発生場所", strlen("発生場所")), 8);
 	assert_int_equal(text_width("①（ａ）", strlen("①（ａ）")), 8);
 	assert_int_equal(text_width("ｱ", strlen("ｱ")), 1);	/* half-width kana */
+	/* Ambiguous punctuation a Japanese terminal draws wide. */
+	assert_int_equal(text_width("※…", strlen("※…")), 4);
+}
+
+/* ① to ⑳, ㉑ to ㊿, then (51). */
+static void
+test_circled(void **state)
+{
+	static const struct { int n; const char *s; } c[] = {
+		{ 1, "①" }, { 20, "⑳" }, { 21, "㉑" }, { 35, "㉟" }, { 36, "㊱" },
+		{ 50, "㊿" }, { 51, "(51)" }, { 0, "(0)" },
+	};
+	struct sbuf b = SBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		sbuf_truncate(&b, 0);
+		report_circled(c[i].n, &b);
+		assert_string_equal(b.data, c[i].s);
+	}
+	sbuf_free(&b);
+}
+
+/* Report fixes: inquiries to the minute, the 速報 of an incident not serious. */
+static void
+test_fixes(void **state)
+{
+	struct fixture fx;
+	char *md, *sokuho;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	fixture_add(&fx, "{\"kind\":\"inquiry\",\"incident\":\"SAMPLE-1\","
+	    "\"at\":\"2026-11-27T20:30:00+09:00\",\"channel\":\"phone\","
+	    "\"count\":520}");
+	md = render(&fx, report_markdown, NOW, &profile);
+	assert_non_null(strstr(md, "608件（11月27日20時30分時点）"));
+	free(md);
+	sokuho = render(&fx, report_sokuho, NOW, &profile);
+	assert_non_null(strstr(sokuho, "重大な事故の発生について（速報）\n"));
+	free(sokuho);
+	fixture_free(&fx);
+	/* No users yet: it may be serious, and the title says so. */
+	fixture_load(&fx, "sample-incident.ndjson");
+	for (int64_t id = 17; id <= 24; id++)
+		fixture_drop(&fx, id);
+	sokuho = render(&fx, report_sokuho, NOW, &profile);
+	assert_int_equal(strncmp(sokuho, "重大な事故に該当するおそれのある事故の発生について"
+	    "（速報）\n", strlen("重大な事故に該当するおそれのある事故の発生について"
+	    "（速報）\n")), 0);
+	assert_null(strstr(sokuho, "該当：重大な事故"));
+	free(sokuho);
+	md = render(&fx, report_markdown, NOW, &profile);
+	assert_non_null(strstr(md, "＜影響を与えた利用者数＞<br>【要記入】<br>"));
+	free(md);
+	fixture_free(&fx);
 }
 
 int
@@ -510,6 +565,8 @@ main(void)
 		cmocka_unit_test(test_no_notes),
 		cmocka_unit_test(test_in_progress),
 		cmocka_unit_test(test_width),
+		cmocka_unit_test(test_circled),
+		cmocka_unit_test(test_fixes),
 		cmocka_unit_test(test_formats_and_arrays),
 	};
 
