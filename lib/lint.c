@@ -573,8 +573,9 @@ check_figures(const struct timeline *tl, struct lint *l)
 		int64_t ids[1] = { tl->occurred_id };
 
 		add(l, LINT_ERROR, "users-unknown", ids, 1,
-		    "no affected-user count: the classification cannot be made "
-		    "(sochi users COUNT, or --users with sochi impact start)");
+		    "no affected-user count: 影響を与えた利用者数 is unknown, and so "
+		    "is every classification that needs it (sochi users COUNT, or "
+		    "--users with sochi impact start)");
 	}
 	if (peak > 0 && tl->nshown > 1) {
 		int64_t ids[1] = { tl->users.untied_max_id };
