@@ -442,8 +442,8 @@ about_inquiries(const char *text, size_t off)
 	struct sbuf b = SBUF_INIT;
 	int yes;
 
-	while (s > text && !starts(s - 3 >= text ? s - 3 : text, "。") &&
-	    s[-1] != '\n')
+	while (s > text && s[-1] != '\n' && !((size_t)(s - text) >= 3 &&
+	    starts(s - 3, "。")))
 		s--;
 	while (*e != '\0' && !starts(e, "。") && *e != '\n')
 		e++;
@@ -507,12 +507,18 @@ check_notes(const struct timeline *tl, struct lint *l)
 				continue;
 			for (k = 0; k < tl->inquiries.nchannels && k < 3; k++)
 				ids[k + 1] = tl->inquiries.channels[k].id;
-			add(l, LINT_ERROR, scope ? "inquiry-sum" :
-			    "note-inquiries", ids, LINT_MAX_IDS,
-			    "%s %s states %.*s, but the channels add up to "
-			    "%lld件", scope ? "inquiry.scope" : "note",
-			    scope ? "" : no->section, (int)f[j].len,
-			    no->text + f[j].off, (long long)tl->inquiries.total);
+			if (scope)
+				add(l, LINT_ERROR, "inquiry-sum", ids, LINT_MAX_IDS,
+				    "inquiry.scope states %.*s, but the channels "
+				    "add up to %lld件", (int)f[j].len, no->text +
+				    f[j].off, (long long)tl->inquiries.total);
+			else
+				add(l, LINT_ERROR, "note-inquiries", ids,
+				    LINT_MAX_IDS, "note %s states %.*s of "
+				    "inquiries, but no inquiry count is that (the "
+				    "channels add up to %lld件)", no->section,
+				    (int)f[j].len, no->text + f[j].off,
+				    (long long)tl->inquiries.total);
 		}
 	}
 }
