@@ -29,7 +29,8 @@ alerts_usage(FILE *fp)
 {
 	fprintf(fp, "usage: sochi alerts [--unattached] [--all]\n"
 	    "Lists the alerts monitoring sent (the latest 100; --all: every one):\n"
-	    "id, time, status, alert, instance, incident (- if none), source.\n"
+	    "id, time (in the carrier's zone, with its offset), status, alert,\n"
+	    "instance, incident (- if none), source.\n"
 	    "  --unattached   only those that belong to no incident (no rule\n"
 	    "                 matched them): `sochi attach ID` ties one\n");
 }
@@ -91,13 +92,10 @@ cmd_alerts_exec(struct cli *cli, int argc, char **argv)
 	}
 	n = PQntuples(res);
 	for (i = 0; i < n; i++) {
-		struct local_time lt;
 		struct sbuf t = SBUF_INIT;
 
-		zone_local(&cli->zone, strtoll(PQgetvalue(res, i, 1), NULL, 10),
-		    &lt);
-		sbuf_printf(&t, "%04d-%02d-%02d %02d:%02d", lt.year, lt.month,
-		    lt.day, lt.hour, lt.min);
+		cli_local_time(cli, strtoll(PQgetvalue(res, i, 1), NULL, 10), 0,
+		    &t);
 		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", PQgetvalue(res, i, 0), t.data,
 		    PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
 		    PQgetvalue(res, i, 4), PQgetvalue(res, i, 5),

@@ -3,6 +3,7 @@
  * repeats the old one with the options given changed, and supersedes it:
  * the timeline shows the correction in its place, the log keeps both.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,13 +26,17 @@ amend_usage(FILE *fp)
 	    "Corrects an event: the correction repeats it with what you give\n"
 	    "changed, and takes its place in the timeline and the report.\n"
 	    "  action   TEXT, --phase, --heading\n"
-	    "  impact   --label, --users (of a start)\n"
-	    "  users    --count, --total, --basis, --region\n"
+	    "  impact   --label, --users, --category (of a start)\n"
+	    "  users    --count, --total, --basis, --region, --impact\n"
 	    "  notice   TEXT, --channel\n"
 	    "  inquiry  --count, --channel, --topic\n"
 	    "  note     TEXT, --stage, --due, --done\n"
 	    "  any      --at, --actor\n"
-	    "The event must belong to the incident (-i, default: its own).\n"
+	    "Only what is given changes; an entry without an actor keeps none.\n"
+	    "An event already corrected is amended in its current version (the\n"
+	    "last correction standing), and sochi amend says so.  The event must\n"
+	    "belong to the incident of -i or $SOCHI_INCIDENT when either is set\n"
+	    "(default: its own); another incident's event is refused.\n"
 	    "  --json   print sochid's answer as it is\n");
 }
 
@@ -42,8 +47,9 @@ static const struct {
 	int		 text;		/* takes TEXT */
 } kinds[] = {
 	{ "action", WO(W_PHASE) | WO(W_HEADING) | WO(W_TEXT), 1 },
-	{ "impact", WO(W_LABEL) | WO(W_USERS), 0 },
-	{ "users", WO(W_COUNT) | WO(W_TOTAL) | WO(W_BASIS) | WO(W_REGION), 0 },
+	{ "impact", WO(W_LABEL) | WO(W_USERS) | WO(W_CATEGORY), 0 },
+	{ "users", WO(W_COUNT) | WO(W_TOTAL) | WO(W_BASIS) | WO(W_REGION) |
+	    WO(W_IMPACT), 0 },
 	{ "notice", WO(W_CHANNEL) | WO(W_TEXT), 1 },
 	{ "inquiry", WO(W_COUNT) | WO(W_CHANNEL) | WO(W_TOPIC), 0 },
 	{ "note", WO(W_STAGE) | WO(W_DUE) | WO(W_DONE) | WO(W_TEXT), 1 },
@@ -56,7 +62,8 @@ static const struct {
 } fields[] = {
 	{ W_PHASE, "phase", 0 }, { W_HEADING, "heading", 0 },
 	{ W_TEXT, "text", 0 }, { W_LABEL, "label", 0 },
-	{ W_USERS, "users", 1 }, { W_COUNT, "count", 1 },
+	{ W_USERS, "users", 1 }, { W_CATEGORY, "category", 1 },
+	{ W_IMPACT, "impact", 0 }, { W_COUNT, "count", 1 },
 	{ W_TOTAL, "total", 1 }, { W_BASIS, "basis", 0 },
 	{ W_REGION, "region", 0 }, { W_CHANNEL, "channel", 0 },
 	{ W_TOPIC, "topic", 0 }, { W_STAGE, "stage", 0 }, { W_DUE, "due", 0 },
@@ -67,6 +74,7 @@ static const char *const option_names[W__COUNT] = {
 	[W_PHASE] = "--phase", [W_HEADING] = "--heading", [W_TEXT] = "TEXT",
 	[W_LABEL] = "--label", [W_USERS] = "--users", [W_COUNT] = "--count",
 	[W_TOTAL] = "--total", [W_BASIS] = "--basis", [W_REGION] = "--region",
+	[W_CATEGORY] = "--category", [W_IMPACT] = "--impact",
 	[W_CHANNEL] = "--channel", [W_TOPIC] = "--topic", [W_STAGE] = "--stage",
 	[W_DUE] = "--due", [W_DONE] = "--done",
 };
@@ -76,20 +84,21 @@ cmd_amend_exec(struct cli *cli, int argc, char **argv)
 {
 	struct wargs w;
 	struct sbuf text = SBUF_INIT;
-	char err[512], idbuf[32], code[80];
-	const char *p[1] = { idbuf }, *kind, *k;
-	PGresult *res;
-	json_t *ev = NULL, *data, *v;
-	json_error_t jerr;
-	int64_t id, at, num;
+	struct store_incident ci;
+	const struct tl_event *old = NULL;
+	char code[80];
+	const char *kind, *k;
+	json_t *ev = NULL, *v;
+	int64_t id, cur, at, num;
 	size_t i, ki;
 	int rv;
 
+	memset(&ci, 0, sizeof(ci));
 	if ((rv = wargs_parse("amend", argc, argv, WO_COMMON | WO(W_PHASE) |
 	    WO(W_HEADING) | WO(W_TEXT) | WO(W_LABEL) | WO(W_USERS) |
-	    WO(W_COUNT) | WO(W_TOTAL) | WO(W_BASIS) | WO(W_REGION) |
-	    WO(W_CHANNEL) | WO(W_TOPIC) | WO(W_STAGE) | WO(W_DUE) | WO(W_DONE),
-	    amend_usage, &w)) != 0)
+	    WO(W_CATEGORY) | WO(W_COUNT) | WO(W_TOTAL) | WO(W_BASIS) |
+	    WO(W_REGION) | WO(W_IMPACT) | WO(W_CHANNEL) | WO(W_TOPIC) |
+	    WO(W_STAGE) | WO(W_DUE) | WO(W_DONE), amend_usage, &w)) != 0)
 		return rv > 0 ? 0 : EXIT_TROUBLE;
 	if (w.argc < 1 || wargs_count("amend", "EVENT_ID", w.argv[0], &id) == -1) {
 		amend_usage(stderr);
@@ -98,29 +107,40 @@ cmd_amend_exec(struct cli *cli, int argc, char **argv)
 	wargs_join(&w, 1, &text);
 	if (text.len > 0)
 		w.v[W_TEXT] = text.data;
-	if (cli_db(cli) == -1 || cli_load_zone(cli) == -1) {
-		sbuf_free(&text);
-		return EXIT_TROUBLE;
+	if (cli_load_zone(cli) == -1 ||
+	    cli_event_target(cli, &w, "amend", id, code, sizeof(code)) == -1 ||
+	    cli_load_incident(cli, code, &ci) == -1) {
+		rv = EXIT_TROUBLE;
+		goto out;
 	}
-	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
-	res = pgsync_exec(cli->conn, "select e.kind, i.code, (extract(epoch "
-	    "from e.occurred_at) * 1000000)::bigint, e.actor, e.phase, e.text, "
-	    "e.data::text from event e left join incident i on i.id = "
-	    "e.incident_id where e.id = $1", 1, p, err, sizeof(err));
-	if (res == NULL || PQntuples(res) == 0) {
-		fprintf(stderr, "sochi amend: %s\n", res == NULL ? err :
-		    "no such event");
-		PQclear(res);
-		sbuf_free(&text);
-		return EXIT_TROUBLE;
+	/* A corrected event is amended in its current version. */
+	cur = timeline_current_version(ci.evs, ci.n, id);
+	if (cur == 0) {
+		fprintf(stderr, "sochi amend: event %lld is retracted, and so is "
+		    "every correction of it; nothing to amend\n", (long long)id);
+		rv = EXIT_TROUBLE;
+		goto out;
 	}
-	kind = PQgetvalue(res, 0, 0);
+	for (i = 0; cur > 0 && i < ci.n; i++)
+		if (ci.evs[i].id == cur)
+			old = &ci.evs[i];
+	if (old == NULL) {
+		fprintf(stderr, "sochi amend: no event %lld in %s\n", (long long)id,
+		    code);
+		rv = EXIT_TROUBLE;
+		goto out;
+	}
+	if (cur != id)
+		fprintf(stderr, "sochi amend: event %lld was corrected; amending "
+		    "its current version, event %lld\n", (long long)id,
+		    (long long)cur);
+	kind = event_kind_name(old->kind);
 	for (ki = 0; ki < sizeof(kinds) / sizeof(kinds[0]); ki++)
 		if (strcmp(kinds[ki].kind, kind) == 0)
 			break;
 	if (ki == sizeof(kinds) / sizeof(kinds[0])) {
 		fprintf(stderr, "sochi amend: event %lld is a%s %s, which cannot "
-		    "be amended%s\n", (long long)id, kind[0] == 'i' ||
+		    "be amended%s\n", (long long)cur, kind[0] == 'i' ||
 		    kind[0] == 'a' ? "n" : "", kind, strcmp(kind, "alert") == 0 ?
 		    " (alerts come from monitoring; retract it instead)" : "");
 		rv = EXIT_TROUBLE;
@@ -135,28 +155,29 @@ cmd_amend_exec(struct cli *cli, int argc, char **argv)
 			rv = EXIT_TROUBLE;
 			goto out;
 		}
-	if (w.v[W_INCIDENT] != NULL)
-		snprintf(code, sizeof(code), "%s", w.v[W_INCIDENT]);
-	else
-		snprintf(code, sizeof(code), "%s", PQgetisnull(res, 0, 1) ? "" :
-		    PQgetvalue(res, 0, 1));
-	at = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	at = old->at;
 	if (w.v[W_AT] != NULL && cli_at(cli, w.v[W_AT], w.now, &at) == -1) {
 		rv = EXIT_TROUBLE;
 		goto out;
 	}
-	/* The original, then what was given. */
-	if (w.v[W_ACTOR] == NULL && !PQgetisnull(res, 0, 3))
-		w.v[W_ACTOR] = PQgetvalue(res, 0, 3);
+	/*
+	 * The version amended, then what was given, and nothing else: an
+	 * entry with no actor keeps none unless --actor gives one.
+	 */
 	ev = cli_event(cli, &w, kind, code, at);
-	data = json_loads(PQgetvalue(res, 0, 6), 0, &jerr);
-	json_object_foreach(data, k, v)
+	json_object_del(ev, "actor");
+	if (w.v[W_ACTOR] != NULL) {
+		if (*w.v[W_ACTOR] != '\0')
+			json_object_set_new(ev, "actor",
+			    json_string(w.v[W_ACTOR]));
+	} else if (old->actor != NULL)
+		json_object_set_new(ev, "actor", json_string(old->actor));
+	json_object_foreach((json_t *)(uintptr_t)old->data, k, v)
 		json_object_set(ev, k, v);
-	json_decref(data);
-	if (!PQgetisnull(res, 0, 4))
-		json_object_set_new(ev, "phase", json_string(PQgetvalue(res, 0, 4)));
-	if (!PQgetisnull(res, 0, 5))
-		json_object_set_new(ev, "text", json_string(PQgetvalue(res, 0, 5)));
+	if (old->phase != NULL)
+		json_object_set_new(ev, "phase", json_string(old->phase));
+	if (old->text != NULL)
+		json_object_set_new(ev, "text", json_string(old->text));
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		const char *val = w.v[fields[i].o];
 
@@ -172,11 +193,11 @@ cmd_amend_exec(struct cli *cli, int argc, char **argv)
 		} else
 			json_object_set_new(ev, fields[i].field, json_string(val));
 	}
-	json_object_set_new(ev, "supersedes", json_integer(id));
+	json_object_set_new(ev, "supersedes", json_integer(cur));
 	rv = cli_send_events(cli, &w, &ev, 1, NULL);
 out:
 	json_decref(ev);
-	PQclear(res);
+	store_incident_free(&ci);
 	sbuf_free(&text);
 	return rv;
 }

@@ -17,7 +17,8 @@ static void
 diff_usage(FILE *fp)
 {
 	fprintf(fp, "usage: sochi diff A B [-i CODE]\n"
-	    "Shows what changed from draft version A to version B (text),\n"
+	    "Shows what changed from draft version A to version B (text; 0 is\n"
+	    "the 速報, 1 the first 詳報),\n"
 	    "line by line: \"- \" for a line only in A, \"+ \" for one only in B.\n"
 	    "Exit status 1 when they differ.\n");
 }
@@ -53,15 +54,18 @@ cmd_diff_exec(struct cli *cli, int argc, char **argv)
 	size_t na, nb, i, j;
 	unsigned *lcs;
 	int rv, va, vb, changed = 0;
+	int64_t a64, b64;
 
 	if ((rv = wargs_parse("diff", argc, argv, WO(W_INCIDENT), diff_usage,
 	    &w)) != 0)
 		return rv > 0 ? 0 : EXIT_TROUBLE;
-	if (w.argc != 2 || (va = atoi(w.argv[0])) < 1 ||
-	    (vb = atoi(w.argv[1])) < 1) {
+	if (w.argc != 2 || wargs_count("diff", "A", w.argv[0], &a64) == -1 ||
+	    wargs_count("diff", "B", w.argv[1], &b64) == -1) {
 		diff_usage(stderr);
 		return EXIT_TROUBLE;
 	}
+	va = (int)a64;
+	vb = (int)b64;
 	if (cli_pick_incident(cli, w.v[W_INCIDENT], code, sizeof(code)) == -1 ||
 	    (a = cli_draft_body(cli, code, va, "text")) == NULL)
 		return EXIT_TROUBLE;

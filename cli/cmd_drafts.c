@@ -21,8 +21,9 @@ drafts_usage(FILE *fp)
 	fprintf(fp, "usage: sochi drafts [-i CODE]\n"
 	    "Lists the incident's drafts: version, trigger (sokuho: the 速報 when\n"
 	    "it turned serious; recovery: the 詳報 when the last impact recovered;\n"
-	    "manual: sochi draft), when, formats, and \"stale\" when events came\n"
-	    "after it.  sochi report --draft N prints one.\n");
+	    "manual: sochi draft), when (in the carrier's zone, with its offset),\n"
+	    "formats, and \"stale\" when events came after it.  sochi report\n"
+	    "--draft N prints one (0 is the 速報).\n");
 }
 
 /* The incident's id and code from -i or the usual defaults. */
@@ -63,9 +64,11 @@ cmd_drafts_exec(struct cli *cli, int argc, char **argv)
 	if (incident_id(cli, w.v[W_INCIDENT], code, sizeof(code), id,
 	    sizeof(id)) == -1)
 		return EXIT_TROUBLE;
+	if (cli_load_zone(cli) == -1)
+		return EXIT_TROUBLE;
 	res = pgsync_exec(cli->conn, "select d.version, min(d.trigger), "
-	    "to_char(min(d.generated_at) at time zone current_setting("
-	    "'TimeZone'), 'YYYY-MM-DD HH24:MI:SS'), string_agg(d.format, ',' "
+	    "(extract(epoch from min(d.generated_at)) * 1000000)::bigint, "
+	    "string_agg(d.format, ',' "
 	    "order by d.format), exists (select 1 from event e where "
 	    "e.incident_id = $1 and e.id > min(d.last_event)) from draft d "
 	    "where d.incident_id = $1 group by d.version order by d.version", 1,
@@ -74,11 +77,17 @@ cmd_drafts_exec(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "sochi drafts: %s\n", err);
 		return EXIT_TROUBLE;
 	}
-	for (i = 0; i < PQntuples(res); i++)
+	for (i = 0; i < PQntuples(res); i++) {
+		struct sbuf t = SBUF_INIT;
+
+		/* In the carrier's zone, with its offset: never bare UTC. */
+		cli_local_time(cli, strtoll(PQgetvalue(res, i, 2), NULL, 10), 1,
+		    &t);
 		printf("%s\t%s\t%s\t%s\t%s\n", PQgetvalue(res, i, 0),
-		    PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
-		    PQgetvalue(res, i, 3), strcmp(PQgetvalue(res, i, 4), "t") == 0 ?
-		    "stale" : "current");
+		    PQgetvalue(res, i, 1), t.data, PQgetvalue(res, i, 3),
+		    strcmp(PQgetvalue(res, i, 4), "t") == 0 ? "stale" : "current");
+		sbuf_free(&t);
+	}
 	if (PQntuples(res) == 0)
 		fprintf(stderr, "sochi: %s has no drafts yet\n", code);
 	PQclear(res);

@@ -18,8 +18,9 @@ static void
 filed_usage(FILE *fp)
 {
 	fprintf(fp, "usage: sochi filed [-i CODE] --at DATE\n"
-	    "Records that the 詳報 was filed on DATE (YYYY-MM-DD); sochi due and\n"
-	    "sochid's reminders then leave the incident alone.\n");
+	    "Records that the 詳報 was filed on DATE (YYYY-MM-DD, today or before,\n"
+	    "in the carrier's zone); sochi due and sochid's reminders then leave\n"
+	    "the incident alone.\n");
 }
 
 static int
@@ -27,7 +28,8 @@ cmd_filed_exec(struct cli *cli, int argc, char **argv)
 {
 	struct wargs w;
 	struct sochi_time t;
-	char code[80], buf[40];
+	char code[80], buf[40], today[16];
+	struct local_time lt;
 	json_t *ev;
 	int rv;
 
@@ -39,6 +41,17 @@ cmd_filed_exec(struct cli *cli, int argc, char **argv)
 	    rfc3339_parse(buf, &t) == -1) {
 		fprintf(stderr, "sochi filed: --at: expected the day it was filed, "
 		    "YYYY-MM-DD\n");
+		return EXIT_TROUBLE;
+	}
+	/* A filing is a fact: not one that has not happened yet. */
+	if (cli_load_zone(cli) == -1)
+		return EXIT_TROUBLE;
+	zone_local(&cli->zone, w.now, &lt);
+	snprintf(today, sizeof(today), "%04d-%02d-%02d", lt.year, lt.month,
+	    lt.day);
+	if (strcmp(w.v[W_AT], today) > 0) {
+		fprintf(stderr, "sochi filed: --at: %s is in the future (today is "
+		    "%s in %s)\n", w.v[W_AT], today, cli->cf.timezone);
 		return EXIT_TROUBLE;
 	}
 	if (cli_write_incident(cli, &w, code, sizeof(code)) == -1)

@@ -26,8 +26,9 @@ list_usage(FILE *fp)
 {
 	fprintf(fp, "usage: sochi list [--all] [--now TIME]\n"
 	    "Lists the open incidents and those opened or closed in the last 30\n"
-	    "days: code, state, 発生, longest impact, most users affected,\n"
-	    "classification, the report's due date, title.\n"
+	    "days: code, state, 発生 (in the carrier's zone, with its offset),\n"
+	    "longest impact, most users affected, classification, the report's\n"
+	    "due date, title.\n"
 	    "      --all        every incident\n"
 	    "      --now TIME   the end of open impacts, RFC 3339 (default: now)\n");
 }
@@ -104,11 +105,9 @@ cmd_list_exec(struct cli *cli, int argc, char **argv)
 		cell(row, 0, &b);
 		sbuf_adds(&b, ci.open ? "open" : "closed");
 		cell(row, 1, &b);
-		if (tl.occurred_id != 0) {
-			zone_local(&cli->zone, tl.occurred, &lt);
-			sbuf_printf(&b, "%04d-%02d-%02d %02d:%02d", lt.year,
-			    lt.month, lt.day, lt.hour, lt.min);
-		} else
+		if (tl.occurred_id != 0)
+			cli_local_time(cli, tl.occurred, 0, &b);
+		else
 			sbuf_adds(&b, "-");
 		cell(row, 2, &b);
 		if (tl.longest_id != 0) {
@@ -122,17 +121,18 @@ cmd_list_exec(struct cli *cli, int argc, char **argv)
 			count_format(tl.users.max, &b);
 			sbuf_adds(&b, "人");
 		} else
-			sbuf_adds(&b, "-");
+			sbuf_adds(&b, tl.nshown > 0 ? "unknown" : "-");
 		cell(row, 4, &b);
-		if (tl.classified) {
+		if (tl.assessed) {
 			sbuf_adds(&b, reg_class_name(tl.reg.cls));
-			if (tl.reg.cls == REG_SERIOUS)
+			if (tl.reg.cls == REG_SERIOUS && tl.reg.row != NULL)
 				sbuf_printf(&b, " %s%c", tl.reg.row->kanji,
 				    tl.reg.pair ? tl.reg.pair : ' ');
 		} else
-			sbuf_adds(&b, "unknown");
+			sbuf_adds(&b, "undetermined");
 		cell(row, 5, &b);
-		if (tl.classified && tl.reg.cls != REG_NONE) {
+		if (tl.assessed && (tl.reg.cls == REG_SERIOUS ||
+		    tl.reg.cls == REG_PERIODIC)) {
 			int64_t days;
 
 			zone_local(&cli->zone, now, &lt);
@@ -144,6 +144,8 @@ cmd_list_exec(struct cli *cli, int argc, char **argv)
 			sbuf_printf(&b, "%04d-%02d-%02d (%lldd)", tl.reg.due.year,
 			    tl.reg.due.month, tl.reg.due.day, (long long)days);
 		}
+		else if (tl.assessed && tl.reg.cls == REG_UNDETERMINED)
+			report_due_line(&tl, &b);
 		else
 			sbuf_adds(&b, "-");
 		cell(row, 6, &b);

@@ -9,11 +9,12 @@
 
 #include "report.h"
 #include "sochi.h"
+#include "when.h"
 
 static int	cmd_report_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_report_entry = {
-	"report", "[-i CODE] [--format F] [-o FILE]",
+	"report", "[-i CODE] [--format F] [-o FILE] [--as-of T] [--draft N]",
 	"the draft 詳報 (text, md, html or json)", cmd_report_exec
 };
 
@@ -21,7 +22,8 @@ static void
 report_usage(FILE *fp)
 {
 	fprintf(fp, "usage: sochi report [-i CODE] [--format text|md|html|json] "
-	    "[-o FILE] [--now TIME] [--sokuho | --draft N]\n"
+	    "[-o FILE] [--now TIME] [--as-of TIME] [--table NAME] "
+	    "[--sokuho | --draft N]\n"
 	    "Prints the draft 重大な事故報告書（詳報） of an incident, built from its\n"
 	    "events; what no event tells is shown as 【要記入】 (null in JSON).\n"
 	    "  -i, --incident CODE  the incident (default: $SOCHI_INCIDENT, else the\n"
@@ -31,9 +33,13 @@ report_usage(FILE *fp)
 	    "output\n"
 	    "      --now TIME       the report date and the end of open impacts, as\n"
 	    "                       RFC 3339 (default: now)\n"
+	    "      --as-of TIME     the incident as it stood then: only events that\n"
+	    "                       occurred by TIME (as corrected since), durations\n"
+	    "                       to TIME; any --at form\n"
+	    "      --table NAME     classify with another table (see sochi check)\n"
 	    "      --sokuho         the 速報 (first report) as of now, as text\n"
-	    "      --draft N        draft version N as it was stored (sochi drafts\n"
-	    "                       lists them)\n");
+	    "      --draft N        draft version N as it was stored: 0 is the\n"
+	    "                       速報, 1 the 詳報 (sochi drafts lists them)\n");
 }
 
 static int
@@ -46,11 +52,16 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 		{ "now", required_argument, NULL, 'N' },
 		{ "draft", required_argument, NULL, 'D' },
 		{ "sokuho", no_argument, NULL, 'S' },
+		{ "as-of", required_argument, NULL, 'A' },
+		{ "table", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *incident = NULL, *format = "text", *out = NULL, *now_s = NULL;
-	int draft = 0, sokuho = 0;
+	const char *as_of = NULL, *table = NULL;
+	int draft = -1, sokuho = 0;
+	char *end;
+	long v;
 	int (*render)(const struct report *, struct sbuf *);
 	struct store_incident ci;
 	struct timeline tl;
@@ -66,12 +77,18 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'N': now_s = optarg; break;
 		case 'D':
-			if ((draft = atoi(optarg)) < 1) {
+			v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v < 0 ||
+			    v > 1000000) {
 				fprintf(stderr, "sochi report: --draft: expected a "
-				    "version number, got \"%s\"\n", optarg);
+				    "version number (0 for the 速報), got \"%s\"\n",
+				    optarg);
 				return EXIT_TROUBLE;
 			}
+			draft = (int)v;
 			break;
+		case 'A': as_of = optarg; break;
+		case 'T': table = optarg; break;
 		case 'S': sokuho = 1; break;
 		case 'h': report_usage(stdout); return 0;
 		default: report_usage(stderr); return EXIT_TROUBLE;
@@ -96,7 +113,7 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 		    "or json, got \"%s\"\n", format);
 		return EXIT_TROUBLE;
 	}
-	if (draft > 0) {
+	if (draft >= 0) {
 		/* A stored version, as it was made. */
 		char code[80], *body;
 
@@ -110,6 +127,19 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 	}
 	if (sokuho)
 		render = report_sokuho;
+	if (table != NULL && cli_table(cli, table) == -1)
+		return EXIT_TROUBLE;
+	if (as_of != NULL) {
+		char err[512];
+
+		if (cli_now(now_s, &now) == -1 || cli_load_zone(cli) == -1)
+			return EXIT_TROUBLE;
+		if (when_parse(as_of, &cli->zone, now, &cli->as_of, err,
+		    sizeof(err)) == -1) {
+			fprintf(stderr, "sochi report: --as-of: %s\n", err);
+			return EXIT_TROUBLE;
+		}
+	}
 	if (cli_open_timeline(cli, incident, now_s, &now, &ci, &tl) == -1)
 		return EXIT_TROUBLE;
 	r.tl = &tl;

@@ -19,40 +19,10 @@ retract_usage(FILE *fp)
 	    "and the reason.  Retracting a correction brings back what it\n"
 	    "corrected.  An event can be retracted once.\n"
 	    "  --why TEXT   the reason, e.g. 誤入力\n"
-	    "  -i CODE      the incident (default: the event's own)\n"
+	    "  -i CODE      the incident the event must belong to (default:\n"
+	    "               $SOCHI_INCIDENT, else the event's own); an event of\n"
+	    "               another incident is refused\n"
 	    "  --json       print sochid's answer as it is\n");
-}
-
-/* The code of the incident an event belongs to. */
-int	cli_event_incident(struct cli *, int64_t, char *, size_t);
-
-int
-cli_event_incident(struct cli *cli, int64_t id, char *code, size_t len)
-{
-	char err[512], idbuf[32];
-	const char *p[1] = { idbuf };
-	PGresult *res;
-
-	if (cli_db(cli) == -1)
-		return -1;
-	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
-	res = pgsync_exec(cli->conn, "select i.code from event e left join "
-	    "incident i on i.id = e.incident_id where e.id = $1", 1, p, err,
-	    sizeof(err));
-	if (res == NULL) {
-		fprintf(stderr, "sochi: cannot read event %lld: %s\n",
-		    (long long)id, err);
-		return -1;
-	}
-	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
-		fprintf(stderr, "sochi: no event %lld in any incident\n",
-		    (long long)id);
-		PQclear(res);
-		return -1;
-	}
-	snprintf(code, len, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return 0;
 }
 
 static int
@@ -75,9 +45,7 @@ cmd_retract_exec(struct cli *cli, int argc, char **argv)
 	if (wargs_count("retract", "EVENT_ID", w.argv[0], &id) == -1 ||
 	    cli_at(cli, w.v[W_AT], w.now, &at) == -1)
 		return EXIT_TROUBLE;
-	if (w.v[W_INCIDENT] != NULL)
-		snprintf(code, sizeof(code), "%s", w.v[W_INCIDENT]);
-	else if (cli_event_incident(cli, id, code, sizeof(code)) == -1)
+	if (cli_event_target(cli, &w, "retract", id, code, sizeof(code)) == -1)
 		return EXIT_TROUBLE;
 	ev = cli_event(cli, &w, "retract", code, at);
 	json_object_set_new(ev, "target", json_integer(id));

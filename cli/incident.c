@@ -76,6 +76,37 @@ cli_now(const char *s, int64_t *now)
 }
 
 int
+cli_table(struct cli *cli, const char *name)
+{
+	if (name == NULL)
+		name = cli->cf.report.table;
+	if (reg_table_named(name, &cli->table) == -1) {
+		fprintf(stderr, "sochi: --table: expected %s, got \"%s\"\n",
+		    reg_table_names(), name);
+		return -1;
+	}
+	cli->table_chosen = 1;
+	return 0;
+}
+
+void
+cli_local_time(struct cli *cli, int64_t t, int seconds, struct sbuf *b)
+{
+	struct local_time lt;
+	int off;
+
+	cli_load_zone(cli);
+	zone_local(&cli->zone, t, &lt);
+	off = zone_offset(&cli->zone, t / 1000000) / 60;
+	sbuf_printf(b, "%04d-%02d-%02d %02d:%02d", lt.year, lt.month, lt.day,
+	    lt.hour, lt.min);
+	if (seconds)
+		sbuf_printf(b, ":%02d", lt.sec);
+	sbuf_printf(b, "%c%02d:%02d", off < 0 ? '-' : '+', (off < 0 ? -off :
+	    off) / 60, (off < 0 ? -off : off) % 60);
+}
+
+int
 cli_pick_incident(struct cli *cli, const char *opt, char *code, size_t len)
 {
 	const char *env = getenv("SOCHI_INCIDENT");
@@ -143,8 +174,13 @@ cli_build(struct cli *cli, struct store_incident *ci, int64_t now,
 {
 	struct tl_config tcf = { &cli->zone, &cli->cf.phases,
 	    cli->cf.report.alert_actor };
+	struct tl_options opt = { cli->as_of, NULL };
 
-	if (timeline_build(&ci->inc, ci->evs, ci->n, &tcf, now, tl) == -1) {
+	if (!cli->table_chosen && cli_table(cli, NULL) == -1)
+		return -1;
+	opt.table = cli->table;
+	if (timeline_build_opts(&ci->inc, ci->evs, ci->n, &tcf, &opt, now,
+	    tl) == -1) {
 		fprintf(stderr, "sochi: out of memory\n");
 		return -1;
 	}

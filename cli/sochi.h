@@ -23,6 +23,9 @@ struct cli {
 	PGconn		*conn;		/* the database, once connected */
 	struct zone	 zone;		/* the carrier's zone, once loaded */
 	int		 zone_loaded;
+	const struct reg_table *table;	/* --table or [report] table; NULL: in force */
+	int		 table_chosen;	/* table was read from the option or config */
+	int64_t		 as_of;		/* --as-of: events that occurred by then; 0: all */
 };
 
 struct cmd_entry {
@@ -87,6 +90,10 @@ int	cli_open_timeline(struct cli *, const char *, const char *, int64_t *,
 	    struct store_incident *, struct timeline *);
 /* --now: an RFC 3339 time; NULL means the current time. */
 int	cli_now(const char *, int64_t *);
+/* --table NAME (NULL: [report] table); prints why not and returns -1. */
+int	cli_table(struct cli *, const char *);
+/* A time as a listing shows it: 2026-11-16 12:00:00+09:00, in the carrier's zone. */
+void	cli_local_time(struct cli *, int64_t, int, struct sbuf *);
 int	cli_write_out(const char *, const char *, size_t);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pgsync.h"
 #include "rfc3339.h"
 #include "sbuf.h"
 #include "when.h"
@@ -39,6 +40,8 @@ static const struct option wlong[] = {
 	{ "list", no_argument, NULL, 256 + W_LIST },
 	{ "key", required_argument, NULL, 256 + W_KEY },
 	{ "code", required_argument, NULL, 256 + W_CODE },
+	{ "force", no_argument, NULL, 256 + W_FORCE },
+	{ "impact", required_argument, NULL, 256 + W_IMPACT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -77,6 +80,8 @@ wargs_parse(const char *verb, int argc, char **argv, unsigned mask,
 			w->json = 1;
 		else if (o == W_LIST)
 			w->list = 1;
+		else if (o == W_FORCE)
+			w->force = 1;
 		else
 			w->v[o] = optarg;
 	}
@@ -181,6 +186,46 @@ cli_write_incident(struct cli *cli, const struct wargs *w, char *code,
     size_t len)
 {
 	return cli_pick_incident(cli, w->v[W_INCIDENT], code, len);
+}
+
+int
+cli_event_target(struct cli *cli, const struct wargs *w, const char *verb,
+    int64_t id, char *code, size_t len)
+{
+	const char *want = w->v[W_INCIDENT], *env = getenv("SOCHI_INCIDENT");
+	char err[512], idbuf[32];
+	const char *p[1] = { idbuf };
+	PGresult *res;
+
+	if (want == NULL && env != NULL && *env != '\0')
+		want = env;
+	if (cli_db(cli) == -1)
+		return -1;
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
+	res = pgsync_exec(cli->conn, "select i.code from event e left join "
+	    "incident i on i.id = e.incident_id where e.id = $1", 1, p, err,
+	    sizeof(err));
+	if (res == NULL) {
+		fprintf(stderr, "sochi %s: cannot read event %lld: %s\n", verb,
+		    (long long)id, err);
+		return -1;
+	}
+	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
+		fprintf(stderr, "sochi %s: no event %lld in any incident\n", verb,
+		    (long long)id);
+		PQclear(res);
+		return -1;
+	}
+	snprintf(code, len, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	/* Another incident's event is never changed by mistake. */
+	if (want != NULL && strcmp(want, code) != 0) {
+		fprintf(stderr, "sochi %s: event %lld belongs to %s, not to %s "
+		    "(%s); nothing sent\n", verb, (long long)id, code, want,
+		    w->v[W_INCIDENT] != NULL ? "-i" : "SOCHI_INCIDENT");
+		return -1;
+	}
+	return 0;
 }
 
 struct answers {

@@ -17,7 +17,7 @@ enum wopt {
 	W_INCIDENT, W_AT, W_ACTOR, W_JSON, W_PHASE, W_HEADING, W_SERVICE,
 	W_CATEGORY, W_LOCATION, W_EQUIPMENT, W_USERS, W_TOTAL, W_BASIS,
 	W_REGION, W_CHANNEL, W_TOPIC, W_STAGE, W_DUE, W_DONE, W_WHY, W_TEXT,
-	W_LABEL, W_COUNT, W_LIST, W_KEY, W_CODE, W__COUNT
+	W_LABEL, W_COUNT, W_LIST, W_KEY, W_CODE, W_FORCE, W_IMPACT, W__COUNT
 };
 
 #define WO(o)	(1u << (o))
@@ -28,6 +28,7 @@ struct wargs {
 	const char	*v[W__COUNT];	/* each option's value, or NULL */
 	int		 json;		/* --json */
 	int		 list;		/* --list */
+	int		 force;		/* --force */
 	int		 print_code;	/* answer with the incident code alone (open) */
 	int		 argc;		/* positional arguments */
 	char		**argv;
@@ -53,6 +54,12 @@ int	cli_at(struct cli *, const char *, int64_t, int64_t *);
 json_t	*cli_time_json(struct cli *, int64_t);
 /* The incident for a write: -i, $SOCHI_INCIDENT, or the only open one. */
 int	cli_write_incident(struct cli *, const struct wargs *, char *, size_t);
+/*
+ * The incident of an event a write names (amend, retract): its own; when
+ * -i or $SOCHI_INCIDENT names another, refused with a message.
+ */
+int	cli_event_target(struct cli *, const struct wargs *, const char *,
+	    int64_t, char *, size_t);
 
 /*
  * Sends the events on one connection and prints each answer (the daemon's

@@ -870,7 +870,12 @@ batch_done(struct db_req *req, struct db_result *res)
 		batch_free(b);
 	}
 	PQclear(res->res);
-	if (res->conn_lost)
+	/*
+	 * A failed batch waits again: whatever in it is past its deadline is
+	 * answered now, not resent (a statement the server stopped at its
+	 * statement_timeout would otherwise go round until the stall ends).
+	 */
+	if (res->failed)
 		w_expire();
 	w_kick();
 }

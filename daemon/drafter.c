@@ -54,6 +54,7 @@ struct watched {
 	struct event	*defer;		/* reads it again once the pause is over */
 	int		 warned_day;	/* YYYYMMDD of the last deadline warning */
 	int64_t		 last_eval;	/* when it was last read, monotonic µs */
+	int		 no_detail_told; /* logged why it gets no 詳報 */
 };
 TAILQ_HEAD(watched_list, watched);
 
@@ -423,8 +424,17 @@ evaluate(struct job *j)
 	if (tl.classified && tl.reg.cls == REG_SERIOUS &&
 	    strstr(si->drafts, "sokuho") == NULL)
 		make_draft(&r, si->id, si->code, "sokuho", si->max_event);
-	if (tl.all_recovered && strstr(si->drafts, "recovery") == NULL)
-		make_draft(&r, si->id, si->code, "recovery", si->max_event);
+	if (tl.all_recovered && strstr(si->drafts, "recovery") == NULL) {
+		const char *why;
+
+		if (timeline_wants_detail(&tl, &why))
+			make_draft(&r, si->id, si->code, "recovery",
+			    si->max_event);
+		else if (!j->w->no_detail_told) {
+			log_info("drafts: %s: no 詳報 draft: %s", si->code, why);
+			j->w->no_detail_told = 1;
+		}
+	}
 	/* A running impact that will meet a pair: wake then. */
 	if (j->w->timer != NULL)
 		evtimer_del(j->w->timer);

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "correlate.h"
+#include "regulation.h"
 
 
 enum ctype {
@@ -24,7 +25,8 @@ enum ctype {
 	CT_MODE,		/* an octal file mode */
 	CT_LISTEN,		/* empty, host, host:port or [v6]:port */
 	CT_LEVEL,		/* error|warn|info|debug */
-	CT_ZONE			/* a zone name such as Asia/Tokyo */
+	CT_ZONE,		/* a zone name such as Asia/Tokyo */
+	CT_TABLE		/* a threshold table's name (lib/regulation.c) */
 };
 
 struct ckey {
@@ -101,6 +103,7 @@ static const struct ckey keys[] = {
 	    "", 0, 0, 1 },
 	{ "report", "chief_engineer", CT_STRING, OFF(report.chief_engineer), "",
 	    0, 0, 1 },
+	{ "report", "table", CT_TABLE, OFF(report.table), "in-force", 0, 0, 1 },
 	{ "report", "alert_actor", CT_STRING, OFF(report.alert_actor),
 	    "監視業務部門", 0, 0, 1 },
 	{ NULL, NULL, CT_STRING, 0, NULL, 0, 0, 0 }
@@ -249,6 +252,7 @@ set_key(struct parse_ctx *ctx, const struct ckey *k, const char *value)
 {
 	char *base = (char *)ctx->cf + k->offset;
 	char host[256], *ep, *copy;
+	const struct reg_table *table;
 	long v;
 	int port;
 	unsigned i;
@@ -278,6 +282,13 @@ set_key(struct parse_ctx *ctx, const struct ckey *k, const char *value)
 		if (ctx->zone_ok != NULL && !ctx->zone_ok(value)) {
 			snprintf(ctx->err, ctx->errlen, "%s: no such zone in the "
 			    "system's zone database: \"%s\"", k->name, value);
+			return -1;
+		}
+		break;
+	case CT_TABLE:
+		if (reg_table_named(value, &table) == -1) {
+			snprintf(ctx->err, ctx->errlen, "%s: expected %s, got "
+			    "\"%s\"", k->name, reg_table_names(), value);
 			return -1;
 		}
 		break;
@@ -606,6 +617,7 @@ config_free(struct sochi_config *cf)
 	for (k = keys; k->name != NULL; k++) {
 		switch (k->type) {
 		case CT_STRING: case CT_PATH: case CT_LISTEN: case CT_ZONE:
+		case CT_TABLE:
 			free(*(char **)(void *)((char *)cf + k->offset));
 			break;
 		default:

@@ -72,6 +72,7 @@ struct sochi_config {
 		char	*general_manager; /* 電気通信設備統括管理者 */
 		char	*chief_engineer; /* 主任技術者と資格: 総務 次郎（伝送交換） */
 		char	*alert_actor;	/* the actor of alert entries */
+		char	*table;		/* threshold table: in-force, or a what-if */
 	} report;			/* [report]: the report's header */
 	struct {
 		char	*spool_dir;	/* where drafts are written as files */

@@ -20,6 +20,7 @@ enum ftype {
 	F_COUNT,		/* an integer >= 0 */
 	F_ID,			/* an integer > 0 */
 	F_CATEGORY,		/* an integer 1..5 */
+	F_CATEGORY6,		/* an integer 1..6: an impact's category */
 	F_TIME,			/* an RFC 3339 time with an offset */
 	F_DATE,			/* YYYY-MM-DD */
 	F_ENUM,			/* one of a list of strings */
@@ -82,12 +83,14 @@ static const struct field fields[] = {
 	{ "name", F_NAME, K(KIND_IMPACT), K(KIND_IMPACT), NULL, 0 },
 	{ "label", F_TEXT, K(KIND_IMPACT), 0, NULL, 0 },
 	{ "users", F_COUNT, K(KIND_IMPACT), 0, NULL, 0 },
+	{ "category", F_CATEGORY6, K(KIND_IMPACT), 0, NULL, 0 },
 
 	{ "count", F_COUNT, K(KIND_USERS) | K(KIND_INQUIRY),
 	    K(KIND_USERS) | K(KIND_INQUIRY), NULL, 0 },
 	{ "total", F_COUNT, K(KIND_USERS), 0, NULL, 0 },
 	{ "basis", F_TEXT, K(KIND_USERS), 0, NULL, 0 },
 	{ "region", F_TEXT, K(KIND_USERS), 0, NULL, 0 },
+	{ "impact", F_NAME, K(KIND_USERS), 0, NULL, 0 },
 
 	{ "channel", F_ENUM, K(KIND_NOTICE), K(KIND_NOTICE), notice_channels, 0 },
 	{ "channel", F_ENUM, K(KIND_INQUIRY), K(KIND_INQUIRY), inquiry_channels,
@@ -242,7 +245,7 @@ check_field(const struct field *f, const char *name, json_t *v,
 			return fail(err, errlen, name, "contains a NUL character",
 			    NULL);
 		break;
-	case F_COUNT: case F_ID: case F_CATEGORY:
+	case F_COUNT: case F_ID: case F_CATEGORY: case F_CATEGORY6:
 		if (!json_is_integer(v))
 			return fail(err, errlen, name,
 			    "expected an integer, got", v);
@@ -286,6 +289,13 @@ check_field(const struct field *f, const char *name, json_t *v,
 		if (i < 1 || i > 5)
 			return fail(err, errlen, name,
 			    "expected a category from 1 to 5, got", v);
+		break;
+	case F_CATEGORY6:
+		/* 6: a free e-mail or messaging service of 10M monthly users. */
+		i = json_integer_value(v);
+		if (i < 1 || i > 6)
+			return fail(err, errlen, name,
+			    "expected a category from 1 to 6, got", v);
 		break;
 	case F_TIME:
 		if (rfc3339_parse_n(s, n, &ev->at) == -1)

@@ -11,7 +11,7 @@
 #include "timeline.h"
 
 enum lint_severity {
-	LINT_ERROR,		/* a figure is wrong: `sochi check` fails */
+	LINT_ERROR,		/* a figure is wrong or unknown: `sochi check` fails */
 	LINT_WARNING,		/* something looks wrong or is missing */
 };
 
@@ -35,10 +35,35 @@ int	lint_run(const struct timeline *, const struct zone *, struct lint *);
 void	lint_free(struct lint *);
 const char *lint_severity_name(enum lint_severity);
 
+/* A figure stated in a note's text. */
+struct lint_figure {
+	int64_t		 value;		/* minutes (durations), or the count */
+	int64_t		 unit;		/* the precision it is written to, same units */
+	int		 about;		/* 約 before it: rounding is allowed */
+	size_t		 off;		/* where it starts in the text, bytes */
+	size_t		 len;		/* its length, bytes */
+};
+
 /*
- * Every 継続時間 a text states, in minutes; returns how many were found
- * (at most max).  Exposed for tests.
+ * Every duration a text states, anywhere in it: N日間, N日M時間K分間,
+ * N時間M分間 (間 optional after the minutes), N分間, in ASCII or full-width
+ * digits; 約N時間 too.  A bare N時間 or N日 is not taken (24時間開設, 16日),
+ * nor a limit (2時間以上, 30分未満) or an interval (30分間隔).  Returns how
+ * many were found (at most max).
  */
-size_t	lint_stated_durations(const char *, int64_t *, size_t);
+size_t	lint_stated_durations(const char *, struct lint_figure *, size_t);
+/*
+ * Every count with the unit given ("人" or "件") a text states: N人, N万人,
+ * with commas or full-width digits, 約 before it; not a limit (3万人以上).
+ */
+size_t	lint_stated_counts(const char *, const char *, struct lint_figure *,
+	    size_t);
+/*
+ * Whether a stated figure is the computed one: exactly, truncated to the
+ * unit it is stated in (as the form truncates to whole minutes); with 約
+ * also rounded to that unit.  Durations in µs, counts as they are.
+ */
+int	lint_figure_matches_duration(const struct lint_figure *, int64_t);
+int	lint_figure_matches_count(const struct lint_figure *, int64_t);
 
 #endif

@@ -38,8 +38,19 @@ text_width(const char *s, size_t n)
 		for (size_t k = 1; k < len && i + k < n; k++)
 			cp = cp << 6 | (p[i + k] & 0x3f);
 		i += len;
-		/* East Asian Wide and Fullwidth, the ranges Japanese text uses. */
-		if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 &&
+		/*
+		 * East Asian Wide and Fullwidth, the ranges Japanese text uses,
+		 * and the Ambiguous punctuation a Japanese terminal draws wide
+		 * (※ … ― “ ” ‥ ℃ № arrows): a line measured here never runs
+		 * past the frame.
+		 */
+		if ((cp >= 0x2010 && cp <= 0x2027) || (cp >= 0x2030 &&
+		    cp <= 0x203b) || cp == 0x2103 || cp == 0x2116 ||
+		    cp == 0x2121 || (cp >= 0x2160 && cp <= 0x217f) ||
+		    (cp >= 0x2190 && cp <= 0x22ff) || (cp >= 0x2600 &&
+		    cp <= 0x26ff))
+			w += 2;
+		else if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 &&
 		    cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
 		    (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 &&
 		    cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
@@ -54,19 +65,144 @@ text_width(const char *s, size_t n)
 	return w;
 }
 
+/* One code point as UTF-8 (three bytes: the BMP's circled numbers). */
+static int
+add_cp3(struct sbuf *b, unsigned cp)
+{
+	char u[4] = { (char)(0xe0 | (cp >> 12)), (char)(0x80 | ((cp >> 6) &
+	    0x3f)), (char)(0x80 | (cp & 0x3f)), 0 };
+
+	return sbuf_adds(b, u);
+}
+
 int
 report_circled(int n, struct sbuf *b)
 {
-	if (n >= 1 && n <= 20) {
-		/* U+2460 CIRCLED DIGIT ONE onwards, three bytes each. */
-		unsigned cp = 0x2460 + (unsigned)n - 1;
-		char u[4] = { (char)(0xe0 | (cp >> 12)),
-		    (char)(0x80 | ((cp >> 6) & 0x3f)), (char)(0x80 | (cp & 0x3f)),
-		    0 };
-
-		return sbuf_adds(b, u);
-	}
+	if (n >= 1 && n <= 20)
+		return add_cp3(b, 0x2460 + (unsigned)n - 1);	/* ①..⑳ */
+	if (n >= 21 && n <= 35)
+		return add_cp3(b, 0x3251 + (unsigned)n - 21);	/* ㉑..㉟ */
+	if (n >= 36 && n <= 50)
+		return add_cp3(b, 0x32b1 + (unsigned)n - 36);	/* ㊱..㊿ */
 	return sbuf_printf(b, "(%d)", n);
+}
+
+/* A duration and, while it lasts, ※暫定. */
+static void
+add_duration(struct sbuf *b, int64_t dur, int provisional)
+{
+	duration_format(dur, b);
+	if (provisional)
+		sbuf_adds(b, " ※暫定");
+}
+
+static void
+add_users(struct sbuf *b, int64_t n)
+{
+	count_format(n, b);
+	sbuf_adds(b, "人");
+}
+
+int
+report_class_line(const struct reg_result *g, int64_t dur, int provisional,
+    int64_t users, struct sbuf *b)
+{
+	const struct reg_pair *p = NULL;
+	char pair = g->cls == REG_SERIOUS ? g->pair : g->cls ==
+	    REG_UNDETERMINED && g->hi == REG_SERIOUS ? g->hi_pair : 0;
+
+	sbuf_adds(b, reg_class_name(g->cls));
+	if (g->row != NULL && *g->row->kanji != '\0')
+		sbuf_printf(b, " %s", g->row->kanji);
+	if (g->cls == REG_SERIOUS && g->pair != 0)
+		sbuf_printf(b, " %c", g->pair);
+	sbuf_adds(b, " (");
+	if (g->cls == REG_SERIOUS && g->key_facility && g->pair == 0) {
+		sbuf_adds(b, "key facility: all communication lost ");
+		add_duration(b, dur, provisional);
+		return sbuf_adds(b, " >= 2時間)");
+	}
+	if (g->row != NULL && pair != 0)
+		p = pair == 'A' ? &g->row->a : &g->row->b;
+	add_duration(b, dur, provisional);
+	if (p != NULL)
+		sbuf_printf(b, " >= %d時間", p->hours);
+	else if (g->row != NULL)
+		sbuf_printf(b, " %s 2時間", dur >= (int64_t)2 * 3600 * 1000000 ?
+		    ">=" : "<");
+	sbuf_adds(b, ", ");
+	if (users < 0 || g->users_unknown)
+		sbuf_adds(b, "users unknown");
+	else {
+		add_users(b, users);
+		if (p != NULL) {
+			sbuf_adds(b, " >= ");
+			add_users(b, p->users);
+		} else if (g->row != NULL) {
+			sbuf_adds(b, users >= 30000 ? " >= " : " < ");
+			add_users(b, 30000);
+		}
+	}
+	if (g->category_unknown)
+		sbuf_adds(b, ", category unknown");
+	return sbuf_adds(b, ")");
+}
+
+static void
+add_ymd(struct sbuf *b, struct reg_date d)
+{
+	sbuf_printf(b, "%04d-%02d-%02d", d.year, d.month, d.day);
+}
+
+int
+report_due_line(const struct timeline *tl, struct sbuf *b)
+{
+	const struct reg_result *g = &tl->reg;
+
+	if (!tl->assessed)
+		return sbuf_adds(b, "unknown (no impact, so no 発生日)");
+	switch (g->cls) {
+	case REG_NONE:
+		return sbuf_adds(b, "none");
+	case REG_UNDETERMINED:
+		if (g->hi == REG_SERIOUS) {
+			add_ymd(b, g->due_serious);
+			sbuf_adds(b, " if serious; ");
+			add_ymd(b, g->due_periodic);
+			return sbuf_adds(b, " if not");
+		}
+		add_ymd(b, g->due_periodic);
+		return sbuf_adds(b, " if periodic; none if not");
+	default:
+		add_ymd(b, g->due);
+		return 0;
+	}
+}
+
+int
+report_incident_line(const struct timeline *tl, struct sbuf *b)
+{
+	const struct tl_impact *im;
+
+	if (!tl->assessed)
+		return sbuf_adds(b, tl->nshown == 0 ?
+		    "undetermined (no impact recorded)" :
+		    "undetermined (no table in force on 発生日)");
+	im = &tl->impacts[tl->cls_impact];
+	return report_class_line(&tl->reg, im->duration, im->provisional,
+	    im->cls_users, b);
+}
+
+int
+report_impact_line(const struct tl_impact *im, struct sbuf *b)
+{
+	sbuf_adds(b, "impact ");
+	report_circled(im->no, b);
+	sbuf_adds(b, ": ");
+	if (!im->assessed)
+		return sbuf_adds(b, "undetermined (no table in force on 発生日)");
+	return report_class_line(&im->reg, im->duration, im->provisional,
+	    im->cls_users, b);
 }
 
 static void
@@ -212,13 +348,51 @@ row_location(const struct report *r, struct report_doc *d)
 	add_item(&d->rows, &d->nrows, "発生場所", "location", &b);
 }
 
+/*
+ * ＜影響を与えた電気通信役務の区分＞: the row of each impact, each distinct
+ * row once in ①② order; 【要記入】 for an impact whose category is unknown.
+ */
+static void
+add_rows(const struct report *r, struct sbuf *b)
+{
+	const struct timeline *tl = r->tl;
+	const struct reg_row *seen[16];
+	size_t i, k, n = 0;
+	int blank = 0, any = 0;
+
+	for (i = 0; i < tl->nimpacts; i++) {
+		const struct tl_impact *im = &tl->impacts[i];
+
+		if (im->no == 0)
+			continue;
+		if (!im->assessed || im->reg.row == NULL) {
+			blank = 1;
+			continue;
+		}
+		for (k = 0; k < n; k++)
+			if (seen[k] == im->reg.row)
+				break;
+		if (k < n || n == 16)
+			continue;
+		seen[n++] = im->reg.row;
+		if (any++)
+			sbuf_addc(b, '\n');
+		sbuf_adds(b, im->reg.row->text);
+	}
+	if (blank || !any) {
+		if (any)
+			sbuf_addc(b, '\n');
+		sbuf_adds(b, REPORT_FILL_IN);
+	}
+}
+
 static void
 row_overview(const struct report *r, struct report_doc *d)
 {
 	struct sbuf b = SBUF_INIT;
 
 	sbuf_adds(&b, "＜影響を与えた電気通信役務の区分＞\n");
-	text_or_blank(&b, r->tl->classified ? r->tl->reg.row->text : NULL);
+	add_rows(r, &b);
 	sbuf_adds(&b, "\n＜影響を与えた電気通信役務＞\n");
 	text_or_blank(&b, r->inc != NULL ? r->inc->service : NULL);
 	sbuf_adds(&b, "\n＜概要＞\n");
@@ -247,7 +421,7 @@ row_situation(const struct report *r, struct report_doc *d)
 	const struct timeline *tl = r->tl;
 	struct sbuf b = SBUF_INIT;
 	const char *region = tl->users.region;
-	size_t i, shown = 0;
+	size_t i, shown = 0, own = 0;
 
 	sbuf_adds(&b, "＜発生した事象＞\n");
 	for (i = 0; i < tl->nimpacts; i++) {
@@ -261,11 +435,32 @@ row_situation(const struct report *r, struct report_doc *d)
 	if (shown == 0)
 		sbuf_printf(&b, "%s\n", REPORT_FILL_IN);
 	sbuf_adds(&b, "＜影響を与えた利用者数＞\n");
-	if (tl->users.max >= 0) {
+	for (i = 0; i < tl->nimpacts; i++)
+		own += tl->impacts[i].no != 0 && tl->impacts[i].own_users >= 0;
+	if (own > 0 && tl->nshown > 1) {
+		/* Counted per impact: each its own figure. */
+		for (i = 0, shown = 0; i < tl->nimpacts; i++) {
+			const struct tl_impact *im = &tl->impacts[i];
+
+			if (im->no == 0)
+				continue;
+			if (shown++ > 0)
+				sbuf_addc(&b, '\n');
+			report_circled(im->no, &b);
+			sbuf_printf(&b, "%s：", im->label ? im->label : im->name);
+			if (im->cls_users >= 0) {
+				count_format(im->cls_users, &b);
+				sbuf_adds(&b, "人");
+			} else
+				sbuf_adds(&b, REPORT_FILL_IN);
+		}
+		sbuf_printf(&b, "\n（%s）", tl->users.basis ? tl->users.basis :
+		    REPORT_FILL_IN);
+	} else if (tl->users.max >= 0) {
 		count_format(tl->users.max, &b);
 		sbuf_adds(&b, "人");
-		if (tl->users.basis != NULL)
-			sbuf_printf(&b, " （%s）", tl->users.basis);
+		sbuf_printf(&b, " （%s）", tl->users.basis ? tl->users.basis :
+		    REPORT_FILL_IN);
 	} else
 		sbuf_adds(&b, REPORT_FILL_IN);
 	if (tl->users.total >= 0) {
@@ -423,8 +618,11 @@ row_users_response(const struct report *r, struct report_doc *d)
 
 		zone_local(r->zone, q->as_of, &lt);
 		count_format(q->total, &b);
-		sbuf_printf(&b, "件（%d月%d日%d時時点）", lt.month, lt.day,
-		    lt.hour);
+		/* To the minute; 12時 when on the hour, as the sample writes. */
+		sbuf_printf(&b, "件（%d月%d日%d時", lt.month, lt.day, lt.hour);
+		if (lt.min != 0)
+			sbuf_printf(&b, "%d分", lt.min);
+		sbuf_adds(&b, "時点）");
 		if ((s = note_text(r, "inquiry.scope")) != NULL)
 			sbuf_printf(&b, "\n※%s", s);
 		sbuf_adds(&b, "\n※問い合わせ件数の内訳：");

@@ -63,7 +63,21 @@ int	report_sokuho(const struct report *, struct sbuf *);
 
 /* Display columns of UTF-8 text: East Asian wide characters count two. */
 size_t	text_width(const char *, size_t);
-/* ① for 1 ... ⑳ for 20, then (21)... */
+/* ① for 1 ... ⑳ for 20, ㉑ ... ㊿ for 50, then (51)... */
 int	report_circled(int, struct sbuf *);
+/*
+ * What `sochi check` prints after "classification: " and "due: ":
+ *   serious 五 A (2時間15分間 >= 2時間, 58,990人 >= 30,000人)
+ *   undetermined 五 (3時間0分間 >= 2時間, users unknown)
+ *   2026-12-16 if serious; 2027-05-31 if not
+ * report_class_line takes a classification, the duration it was made with
+ * (provisional: marked ※暫定) and the users (-1: unknown).
+ */
+int	report_class_line(const struct reg_result *, int64_t, int, int64_t,
+	    struct sbuf *);
+int	report_incident_line(const struct timeline *, struct sbuf *);
+/* impact ①: serious 五 A (…) */
+int	report_impact_line(const struct tl_impact *, struct sbuf *);
+int	report_due_line(const struct timeline *, struct sbuf *);
 
 #endif

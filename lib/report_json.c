@@ -116,27 +116,68 @@ jdate(struct reg_date d)
 }
 
 static json_t *
+jusers(int64_t n)
+{
+	return n >= 0 ? json_integer(n) : json_null();
+}
+
+static json_t *
+jline(const struct reg_result *g, const struct tl_impact *im)
+{
+	struct sbuf b = SBUF_INIT;
+
+	report_class_line(g, im->duration, im->provisional, im->cls_users, &b);
+	return jtext(&b);
+}
+
+/* One impact's classification against its own row. */
+static json_t *
+jimpact_class(const struct tl_impact *im)
+{
+	const struct reg_result *g = &im->reg;
+
+	if (!im->assessed)
+		return json_null();
+	return json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:b,s:o}", "class",
+	    reg_class_name(g->cls), "row", g->row ? json_string(g->row->kanji) :
+	    json_null(), "pair", g->pair ? json_sprintf("%c", g->pair) :
+	    json_null(), "category", im->category ? json_integer(im->category) :
+	    json_null(), "users", jusers(im->cls_users), "users_event_ids",
+	    jids(im->cls_users >= 0 ? im->cls_users_id : 0, 0),
+	    "users_from_peak", im->users_from_peak, "line", jline(g, im));
+}
+
+static json_t *
 jclassification(struct jctx *c)
 {
 	const struct timeline *tl = c->r->tl;
 	const struct reg_result *g = &tl->reg;
-	json_t *o;
+	const struct tl_impact *im;
+	struct sbuf b = SBUF_INIT;
+	json_t *o, *arr;
+	size_t i;
 
-	if (!tl->classified) {
+	if (!tl->assessed) {
 		json_array_append_new(c->missing, json_string("classification"));
 		return json_null();
 	}
-	o = json_pack("{s:s,s:s,s:s,s:s}", "class", reg_class_name(g->cls),
-	    "row", g->row->kanji, "row_text", g->row->text, "table",
-	    g->table->source);
+	im = &tl->impacts[tl->cls_impact];
+	o = json_pack("{s:s,s:o,s:o,s:s}", "class", reg_class_name(g->cls),
+	    "row", g->row ? json_string(g->row->kanji) : json_null(),
+	    "row_text", g->row ? json_string(g->row->text) : json_null(),
+	    "table", g->table->source);
+	json_object_set_new(o, "table_name", json_string(g->table->name));
 	json_object_set_new(o, "pair", g->pair ? json_sprintf("%c", g->pair) :
 	    json_null());
 	json_object_set_new(o, "key_facility", json_boolean(g->key_facility));
+	json_object_set_new(o, "impact", json_integer(im->no));
+	json_object_set_new(o, "duration", jduration(im->duration));
+	json_object_set_new(o, "provisional", json_boolean(im->provisional));
 	json_object_set_new(o, "longest", jduration(tl->longest));
 	json_object_set_new(o, "longest_event_ids", jids(tl->longest_id, 0));
-	json_object_set_new(o, "users", json_integer(tl->users.max < 0 ? 0 :
-	    tl->users.max));
-	json_object_set_new(o, "users_event_ids", jids(tl->users.max_id, 0));
+	json_object_set_new(o, "users", jusers(im->cls_users));
+	json_object_set_new(o, "users_event_ids", jids(im->cls_users >= 0 ?
+	    im->cls_users_id : 0, 0));
 	if (g->pair) {
 		const struct reg_pair *p = g->pair == 'A' ? &g->row->a :
 		    &g->row->b;
@@ -144,13 +185,31 @@ jclassification(struct jctx *c)
 		json_object_set_new(o, "limit", json_pack("{s:i,s:I}", "hours",
 		    p->hours, "users", (json_int_t)p->users));
 	}
-	json_object_set_new(o, "due", g->cls == REG_NONE ? json_null() :
-	    jdate(g->due));
+	json_object_set_new(o, "due", g->cls == REG_SERIOUS || g->cls ==
+	    REG_PERIODIC ? jdate(g->due) : json_null());
+	json_object_set_new(o, "due_if_serious", g->cls == REG_UNDETERMINED &&
+	    g->hi == REG_SERIOUS ? jdate(g->due_serious) : json_null());
+	json_object_set_new(o, "due_if_not", g->cls == REG_UNDETERMINED ?
+	    jdate(g->due_periodic) : json_null());
 	json_object_set_new(o, "due_report", json_string(g->cls == REG_SERIOUS ?
-	    "詳報" : g->cls == REG_PERIODIC ? "periodic" : "none"));
+	    "詳報" : g->cls == REG_PERIODIC ? "periodic" : g->cls ==
+	    REG_UNDETERMINED ? "undetermined" : "none"));
 	json_object_set_new(o, "due_quarterly", json_boolean(g->due_quarterly));
 	json_object_set_new(o, "due_to_confirm", json_boolean(g->due_to_confirm));
 	json_object_set_new(o, "occurred_date", jdate(tl->occurred_date));
+	report_incident_line(tl, &b);
+	json_object_set_new(o, "line", jtext(&b));
+	arr = json_array();
+	for (i = 0; i < tl->nimpacts; i++)
+		if (tl->impacts[i].no != 0) {
+			json_t *x = jimpact_class(&tl->impacts[i]);
+
+			if (json_is_object(x))
+				json_object_set_new(x, "no",
+				    json_integer(tl->impacts[i].no));
+			json_array_append_new(arr, x);
+		}
+	json_object_set_new(o, "impacts", arr);
 	return o;
 }
 
@@ -241,12 +300,17 @@ report_json(const struct report *r, struct sbuf *out)
 		    jduration(im->duration));
 		json_object_set_new(o, "users", im->users >= 0 ?
 		    json_integer(im->users) : json_null());
+		json_object_set_new(o, "category", im->category ?
+		    json_integer(im->category) : json_null());
+		json_object_set_new(o, "users_max", jusers(im->own_users));
 		json_object_set_new(o, "event_ids", jids(im->start_id,
 		    im->recover_id));
 		json_array_append_new(arr, o);
 	}
 	if (json_array_size(arr) == 0)
 		json_array_append_new(c.missing, json_string("impacts"));
+	if (tl->nshown > 0 && tl->assessed && tl->reg.category_unknown)
+		json_array_append_new(c.missing, json_string("category"));
 	json_object_set_new(root, "impacts", arr);
 	json_object_set_new(root, "all_recovered", json_boolean(tl->all_recovered));
 	json_object_set_new(root, "recovered", tl->all_recovered ?
@@ -258,6 +322,21 @@ report_json(const struct report *r, struct sbuf *out)
 	json_object_set_new(root, "overview", json_pack("{s:o,s:o}",
 	    "category_row", tl->classified ? json_string(tl->reg.row->text) :
 	    json_null(), "summary", jnote(&c, "overview", "overview.summary")));
+	arr = json_array();
+	for (i = 0; i < tl->nimpacts; i++) {
+		const struct reg_row *row = tl->impacts[i].no != 0 &&
+		    tl->impacts[i].assessed ? tl->impacts[i].reg.row : NULL;
+		size_t k;
+
+		for (k = 0; row != NULL && k < json_array_size(arr); k++)
+			if (strcmp(json_string_value(json_array_get(arr, k)),
+			    row->text) == 0)
+				row = NULL;
+		if (row != NULL)
+			json_array_append_new(arr, json_string(row->text));
+	}
+	json_object_set_new(json_object_get(root, "overview"), "category_rows",
+	    arr);
 	json_object_set_new(root, "equipment", json_pack("{s:o,s:o}", "normal",
 	    jnote(&c, "equipment.normal", "equipment.normal"), "failure",
 	    jnote(&c, "equipment.failure", "equipment.failure")));
@@ -271,20 +350,24 @@ report_json(const struct report *r, struct sbuf *out)
 	json_object_set_new(o, "total", tl->users.total >= 0 ?
 	    json_integer(tl->users.total) : json_null());
 	json_object_set_new(o, "total_event_ids", jids(tl->users.total_id, 0));
-	json_object_set_new(o, "basis", tl->users.basis ?
-	    json_string(tl->users.basis) : json_null());
+	json_object_set_new(o, "basis", jstr(&c, "users.basis",
+	    tl->users.basis));
 	json_object_set_new(o, "basis_event_ids", jids(tl->users.basis_id, 0));
-	json_object_set_new(o, "region", tl->users.region ?
-	    json_string(tl->users.region) : json_null());
+	json_object_set_new(o, "region", jstr(&c, "users.region",
+	    tl->users.region ? tl->users.region : timeline_notes(tl,
+	    "users.region", &i) ? timeline_notes(tl, "users.region",
+	    &i)->text : NULL));
 	json_object_set_new(o, "region_event_ids", jids(tl->users.region_id, 0));
 	json_object_set_new(o, "reckoning", jnote(&c, "users.basis",
 	    "users.reckoning"));
 	arr = json_array();
 	for (i = 0; i < tl->users.n; i++)
-		json_array_append_new(arr, json_pack("{s:o,s:I,s:I}", "at",
+		json_array_append_new(arr, json_pack("{s:o,s:I,s:o,s:I}", "at",
 		    jtime(r, tl->users.samples[i].at), "count",
-		    (json_int_t)tl->users.samples[i].count, "event_id",
-		    (json_int_t)tl->users.samples[i].id));
+		    (json_int_t)tl->users.samples[i].count, "impact",
+		    tl->users.samples[i].impact_no ?
+		    json_integer(tl->users.samples[i].impact_no) : json_null(),
+		    "event_id", (json_int_t)tl->users.samples[i].id));
 	json_object_set_new(o, "samples", arr);
 	json_object_set_new(root, "users", o);
 

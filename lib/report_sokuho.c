@@ -1,6 +1,7 @@
 /*
  * The 速報 (first report), made the moment an incident first meets a
- * serious-accident pair: there is no form, only the content the ministry
+ * serious-accident pair (or asked for before: then titled as an accident that
+ * may be serious): there is no form, only the content the ministry
  * asks for at once (spec/regulation.md) — 報告日時 as of now, 発生日時「…頃」,
  * 復旧日時 or 未復旧, 発生場所, the service and the range affected, users
  * 「約…人（詳細調査中）」 while the count may still change, the presumed
@@ -22,7 +23,15 @@ report_sokuho(const struct report *r, struct sbuf *b)
 	const struct tl_note *no;
 	const char *loc;
 
-	sbuf_adds(b, "重大な事故の発生について（速報）\n\n");
+	/*
+	 * Until the figures make it serious, the first report says what it
+	 * may be: a notice of an accident that may be a serious one.
+	 */
+	if (tl->assessed && tl->reg.cls == REG_SERIOUS)
+		sbuf_adds(b, "重大な事故の発生について（速報）\n\n");
+	else
+		sbuf_adds(b, "重大な事故に該当するおそれのある事故の発生について"
+		    "（速報）\n\n");
 	zone_local(r->zone, r->now, &lt);
 	sbuf_adds(b, "報告日時：");
 	wareki_datetime(&lt, b);
@@ -49,7 +58,7 @@ report_sokuho(const struct report *r, struct sbuf *b)
 	for (i = 0; i < tl->nimpacts; i++) {
 		const struct tl_impact *im = &tl->impacts[i];
 
-		if (im->start_id == 0)
+		if (im->no == 0)
 			continue;
 		sbuf_adds(b, "\n  ");
 		report_circled(im->no, b);

@@ -1,7 +1,9 @@
 /*
  * The times an engineer types (sochi --at, and a time at the start of a
  * pasted line): HH:MM, M/D HH:MM, YYYY-MM-DD HH:MM, RFC 3339, -15m, -2h,
- * seconds optional, read in the carrier's zone against a given now.
+ * seconds optional, read in the carrier's zone against a given now.  A
+ * date and time without an offset (2026-12-03T22:00:00 too) is the
+ * carrier's local time: one rule for every form that has no offset.
  */
 #ifndef SOCHI_WHEN_H
 #define SOCHI_WHEN_H
@@ -12,7 +14,8 @@
 #include "zone.h"
 
 /* What to show a person who typed something else. */
-#define WHEN_FORMS	"HH:MM, M/D HH:MM, YYYY-MM-DD HH:MM (seconds optional), " \
+#define WHEN_FORMS	"HH:MM, M/D HH:MM, YYYY-MM-DD HH:MM or YYYY-MM-DDTHH:MM " \
+			"(seconds optional; these in the carrier's zone), " \
 			"RFC 3339 with an offset, or -15m / -2h / -1d"
 
 /*

@@ -63,6 +63,8 @@ store_incident_events(struct store_incident *si, PGresult *res)
 		ev->phase = val(res, i, 4);
 		ev->text = val(res, i, 5);
 		ev->supersedes = strtoll(PQgetvalue(res, i, 6), NULL, 10);
+		ev->recorded = PQnfields(res) > 8 ? strtoll(PQgetvalue(res, i,
+		    8), NULL, 10) : 0;
 		ev->data = json_loads(PQgetvalue(res, i, 7), 0, &jerr);
 		if (ev->data == NULL)
 			ev->data = json_object();

@@ -24,10 +24,14 @@
 	"from event e where e.incident_id = i.id and e.kind = 'impact') " \
 	"from incident i where i.code = $1"
 
-/* Its events, by incident id ($1), in the order they happened. */
+/*
+ * Its events, by incident id ($1), in the order they happened, with when
+ * each was recorded (which of two corrections of one event stands).
+ */
 #define STORE_EVENTS_SQL \
 	"select id, kind, (extract(epoch from occurred_at) * 1000000)::bigint, " \
-	"actor, phase, text, coalesce(supersedes, 0), data::text from event " \
+	"actor, phase, text, coalesce(supersedes, 0), data::text, " \
+	"(extract(epoch from received_at) * 1000000)::bigint from event " \
 	"where incident_id = $1 order by occurred_at, id"
 
 struct store_incident {

@@ -43,7 +43,8 @@ YML
 	--web.listen-address="127.0.0.1:$amport" --cluster.listen-address= \
 	>"$T/am.log" 2>&1 &
 am=$!
-trap 'kill $am 2>/dev/null; wait $am 2>/dev/null; cleanup' EXIT
+# Keep the test's own exit status for cleanup: wait's would hide a failure.
+trap 'rc=$?; kill $am 2>/dev/null; wait $am 2>/dev/null; (exit $rc); cleanup' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$amport/-/ready" >/dev/null && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:$amport/-/ready" >/dev/null || fail "Alertmanager did not start: $(tail -n 5 "$T/am.log")"
 
@@ -101,7 +102,13 @@ expect_match "resolved entries" "$("$SOCHI" timeline -i "$inc")" "StorageDown（
 before=$(sql "select count(*) from event")
 sleep 5
 expect_eq "resolved repeats add nothing" "$(sql "select count(*) from event")" "$before"
-out=$("$SOCHI" check -i "$inc") || fail "check after both resolved: $out"
+# No one has counted the users yet: that is the only error (unknown, not 0).
+rc=0; out=$("$SOCHI" check -i "$inc") || rc=$?
+expect_eq "check after both resolved: exit status" "$rc" 1
+expect_eq "the only error" "$(grep '^error' <<<"$out" | cut -d: -f1)" "error users-unknown"
+expect_match "no judgement on 0 users" "$out" "^classification: undetermined 五 \([0-9]+分間 < 2時間, users unknown\)$"
+"$SOCHI" users 12000 -i "$inc" --at -1m >/dev/null || fail "users"
+out=$("$SOCHI" check -i "$inc") || fail "check with a users count: $out"
 if grep -q '^error' <<<"$out"; then fail "lint errors: $out"; fi
 pass "resolution recovers the impact at endsAt; repeats of either state add nothing"
 

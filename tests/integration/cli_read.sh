@@ -91,13 +91,16 @@ pass "JSON: every figure with the ids of its events in the database"
 "$SOCHI" timeline >"$T/tl.txt" || fail "timeline"
 diff -u "$fx/sample-timeline.txt" "$T/tl.txt" || fail "timeline block differs from the fixture"
 out=$("$SOCHI" check --now $NOW) || fail "check on the clean sample: $out"
-expect_eq "check on the sample" "$out" "info due-date: the 詳報 (発生日 + 30 days) is due 2026-12-16, in 18 days (to be confirmed by a person)
+expect_eq "check on the sample" "$out" "warning users-not-per-impact: 2 of 2 impacts are classified with the incident's peak of users, as no sample names them (sochi users COUNT --impact NAME) [events $(id_of sample-019)]
+info due-date: the 詳報 (発生日 + 30 days) is due 2026-12-16, in 18 days (to be confirmed by a person)
 classification: serious 五 A (2時間15分間 >= 2時間, 58,990人 >= 30,000人)
+impact ①: serious 五 A (2時間15分間 >= 2時間, 58,990人 >= 30,000人)
+impact ②: serious 五 A (10日間11時間40分間 >= 2時間, 58,990人 >= 30,000人)
 due: 2026-12-16"
 "$SOCHI" check --json --now $NOW | python3 -c 'import json,sys; j=json.load(sys.stdin); assert j["classification"]=="serious" and j["due"]=="2026-12-16" and j["days_left"]==18 and j["errors"]==0, j' ||
 	fail "check --json"
 out=$("$SOCHI" list)
-expect_match "list" "$out" "^SAMPLE-1 +open +2026-11-16 12:00 +10日間11時間40分間 +58,990人 +serious 五A +2026-12-16 \(-?[0-9]+d\) +電子メールサービスの障害$"
+expect_match "list" "$out" "^SAMPLE-1 +open +2026-11-16 12:00\\+09:00 +10日間11時間40分間 +58,990人 +serious 五A +2026-12-16 \(-?[0-9]+d\) +電子メールサービスの障害$"
 pass "timeline, check and list on the sample"
 
 # The sample's own hand-written figure for ① is caught.
@@ -112,9 +115,16 @@ pass "check reports the sample's 2時間30分間 against the events' 2時間15�
 inc=$(open_incident "進行中の障害")
 ndjson "{\"kind\":\"impact\",\"op\":\"start\",\"incident\":\"$inc\",\"at\":\"2026-11-20T12:00:00+09:00\",\"name\":\"web\",\"label\":\"Webメールが使えない\",\"users\":40000}" >/dev/null
 out=$("$SOCHI" report -i "$inc" --now 2026-11-20T15:30:00+09:00)
-expect_match "in progress" "$out" "① Webメールが使えない：未復旧（継続時間：3時間30分間 ※暫定、11月20日 15時30分現在）"
-expect_eq "placeholders" "$(grep -o '【要記入】' <<<"$out" | wc -l)" 22
-expect_match "no category" "$("$SOCHI" check -i "$inc" --now 2026-11-20T15:30:00+09:00)" "^classification: unknown \(the incident has no category\)$"
+expect_match "in progress" "$("$SOCHI" report -i "$inc" --now 2026-11-20T15:30:00+09:00 -f md)" "① Webメールが使えない：未復旧（継続時間：3時間30分間 ※暫定、11月20日 15時30分現在）"
+# 22 as before, and the users' basis (契約数ベース) no event gave.
+expect_eq "placeholders" "$(grep -o '【要記入】' <<<"$out" | wc -l)" 23
+expect_match "basis unknown" "$out" " +40,000人 （【要記入】）$"
+rc=0; out=$("$SOCHI" check -i "$inc" --now 2026-11-20T15:30:00+09:00) || rc=$?
+expect_eq "no category: check fails" "$rc" 1
+expect_match "no category" "$out" "^error category-unknown: "
+expect_match "no category" "$out" "^classification: undetermined \(3時間30分間 ※暫定, 40,000人, category unknown\)$"
+expect_match "no category" "$out" "^impact ①: undetermined \(3時間30分間 ※暫定, 40,000人, category unknown\)$"
+expect_match "no category" "$out" "^due: 2026-12-20 if serious; 2027-05-31 if not$"
 pass "an incident in progress shows 未復旧 with a provisional duration; unknowns show 【要記入】"
 
 # Error paths.

@@ -130,9 +130,18 @@ expect_eq "unknown section" "$rc" 2
 expect_match "unknown section says so" "$out" 'unknown section "causes" \(sochi note --list shows them\)'
 expect_match "note --list" "$("$SOCHI" note --list)" "^cause.scale +発生原因＜大規模化した原因＞"
 oid=$(sql "select id from event where text = '環境変数で指定'")
+n0=$(sql "select count(*) from event")
 rc=0; out=$("$SOCHI" amend "$oid" -i SAMPLE-CLI 別の障害の訂正 2>&1) || rc=$?
-expect_eq "amend across incidents" "$rc" 1
-expect_match "amend across incidents says so" "$out" "supersedes: event $oid belongs to $other, not to SAMPLE-CLI"
+expect_eq "amend across incidents" "$rc" 2
+expect_match "amend across incidents says so" "$out" "event $oid belongs to $other, not to SAMPLE-CLI \(-i\); nothing sent"
+rc=0; out=$(SOCHI_INCIDENT=SAMPLE-CLI "$SOCHI" amend "$oid" 別の障害の訂正 2>&1) || rc=$?
+expect_eq "amend across incidents by SOCHI_INCIDENT" "$rc" 2
+expect_match "names SOCHI_INCIDENT" "$out" "not to SAMPLE-CLI \(SOCHI_INCIDENT\); nothing sent"
+rc=0; out=$(SOCHI_INCIDENT=SAMPLE-CLI "$SOCHI" retract "$oid" --why 誤り 2>&1) || rc=$?
+expect_eq "retract across incidents" "$rc" 2
+expect_match "retract across incidents says so" "$out" "event $oid belongs to $other, not to SAMPLE-CLI \(SOCHI_INCIDENT\)"
+expect_eq "nothing was sent" "$(sql "select count(*) from event")" "$n0"
+SOCHI_INCIDENT=$other "$SOCHI" amend "$oid" --at '11/30 10:06' >/dev/null || fail "amend in its own incident"
 rc=0; out=$(SOCHI_SOCKET=$T/no.sock "$SOCHI" log -i "$other" x 2>&1) || rc=$?
 expect_eq "no daemon" "$rc" 2
 expect_match "no daemon names the socket" "$out" "cannot reach sochid at $T/no.sock"

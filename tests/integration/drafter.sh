@@ -18,7 +18,7 @@ pass "ps shows the ingest process ($pid) and sochid: drafter ($d1)"
 # An incident that recovers while the drafter is dead gets its 詳報 anyway.
 kill -KILL "$d1"
 inc=$("$SOCHI" open 落ちた草稿係 --category 5)
-"$SOCHI" impact start x 不可 --users 10 --at -2h -i "$inc" >/dev/null
+"$SOCHI" impact start x 不可 --users 40000 --at -4h -i "$inc" >/dev/null
 "$SOCHI" impact recover x --at -1h -i "$inc" >/dev/null
 for _ in $(seq 200); do d2=$(drafter); [ -n "$d2" ] && [ "$d2" != "$d1" ] && break; sleep 0.05; done
 [ -n "$d2" ] && [ "$d2" != "$d1" ] || fail "the drafter was not started again"
@@ -34,7 +34,7 @@ pass "killed with SIGKILL, the drafter is started again ($d2) and drafts what it
 # second daemon's writer calls): the drafter hears of them from the
 # database and drafts.
 inc2=$("$SOCHI" open 他所の書き込み --category 5)
-sql "select count(*) from sochi_ingest_plain(array['impact', 'impact', 'users'], array['$inc2', '$inc2', '$inc2'], array[now() - interval '3 hours', now() - interval '1 hour', now() - interval '1 hour'], array['other', 'other', 'other'], array['o1', 'o2', 'o3'], array[null, null, null], array[null, null, null], array[null, null, null], array[null, null, null], array['{\"op\":\"start\",\"name\":\"y\",\"label\":\"不可\"}', '{\"op\":\"recover\",\"name\":\"y\"}', '{\"count\":5}']::jsonb[], false)" >/dev/null
+sql "select count(*) from sochi_ingest_plain(array['impact', 'impact', 'users'], array['$inc2', '$inc2', '$inc2'], array[now() - interval '3 hours', now() - interval '1 hour', now() - interval '1 hour'], array['other', 'other', 'other'], array['o1', 'o2', 'o3'], array[null, null, null], array[null, null, null], array[null, null, null], array[null, null, null], array['{\"op\":\"start\",\"name\":\"y\",\"label\":\"不可\"}', '{\"op\":\"recover\",\"name\":\"y\"}', '{\"count\":40000}']::jsonb[], false)" >/dev/null
 for _ in $(seq 100); do
 	[ "$(sql "select count(*) from draft d join incident i on i.id = d.incident_id where i.code = '$inc2'")" -gt 0 ] && break
 	sleep 0.1

@@ -71,6 +71,22 @@ grep -q "notify_command for SAMPLE-1 exited 0" "$SOCHI_SANDBOX_DIR/sochid.log" |
 expect_match "drafts" "$("$SOCHI" drafts -i SAMPLE-1)" "^1	recovery	.*	html,text	current$"
 pass "exactly one 詳報 draft when ② recovers: stored, spooled, announced once"
 
+# The drafts' times in the carrier's zone with its offset; version 0 is the
+# 速報, shown and compared like any other.
+gen=$(sql "select to_char(min(generated_at) at time zone 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI:SS') from draft d join incident i on i.id = d.incident_id where i.code = 'SAMPLE-1' and d.version = 1")
+expect_match "drafts in the carrier's zone" "$("$SOCHI" drafts -i SAMPLE-1)" "^1	recovery	$gen\+09:00	html,text	current$"
+expect_match "drafts: the 速報's time" "$("$SOCHI" drafts -i SAMPLE-1)" "^0	sokuho	[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\+09:00	text	"
+"$SOCHI" report -i SAMPLE-1 --draft 0 | cmp -s - "$spool/SAMPLE-1-sokuho.txt" || fail "report --draft 0 differs from the spooled 速報"
+rc=0; out=$("$SOCHI" diff 0 1 -i SAMPLE-1) || rc=$?
+expect_eq "diff 0 1" "$rc" 1
+expect_match "diff 0 1 shows the 速報's title" "$out" "^- 重大な事故の発生について（速報）$"
+rc=0; out=$("$SOCHI" report -i SAMPLE-1 --draft 7 2>&1) || rc=$?
+expect_eq "no such version" "$rc" 2
+expect_match "no such version says so" "$out" "SAMPLE-1 has no draft version 7"
+rc=0; "$SOCHI" report -i SAMPLE-1 --draft -1 >/dev/null 2>&1 || rc=$?
+expect_eq "a negative version" "$rc" 2
+pass "sochi drafts shows times in the carrier's zone with the offset; --draft 0 and diff 0 1 work"
+
 # A late action: the drafts go stale; a new version by hand; the diff.
 printf '%s\n' '{"kind":"action","incident":"SAMPLE-1","at":"2026-11-27T09:00:00+09:00","phase":"followup","actor":"ネットワークオペレーション部門","text":"全利用者への個別連絡を完了"}' | "$SOCHI" send -q
 out=$("$SOCHI" drafts -i SAMPLE-1)
@@ -94,6 +110,12 @@ expect_match "filed" "$("$SOCHI" filed -i SAMPLE-1 --at 2026-12-01)" "^recorded 
 expect_eq "due after filing" "$("$SOCHI" due 2>/dev/null)" ""
 rc=0; "$SOCHI" filed -i SAMPLE-1 --at 12/01 >/dev/null 2>&1 || rc=$?
 expect_eq "filed with a bad date" "$rc" 2
+tomorrow=$(TZ=Asia/Tokyo date -d tomorrow +%Y-%m-%d)
+n0=$(sql "select count(*) from event")
+rc=0; out=$("$SOCHI" filed -i SAMPLE-1 --at "$tomorrow" 2>&1) || rc=$?
+expect_eq "filed in the future" "$rc" 2
+expect_match "filed in the future says so" "$out" "--at: $tomorrow is in the future \(today is $(TZ=Asia/Tokyo date +%Y-%m-%d) in Asia/Tokyo\)"
+expect_eq "nothing sent" "$(sql "select count(*) from event")" "$n0"
 pass "sochi due lists the unfiled 詳報, sochi filed takes it off"
 
 # The timer: 40,000 users, an impact that began 1時間59分57秒 ago.
@@ -133,13 +155,25 @@ web=$!
 printf 'notify_url = http://127.0.0.1:%s/hook\n' "$port" >>"$SOCHI_CONFIG"
 eval "$(sandbox up)"
 inc3=$("$SOCHI" open 通知の確認 --category 5)
-"$SOCHI" impact start x 不可 --users 1 --at -10m -i "$inc3" >/dev/null
+"$SOCHI" impact start x 不可 --users 40000 --at -10m -i "$inc3" >/dev/null
 "$SOCHI" impact recover x --at -5m -i "$inc3" >/dev/null
 for _ in $(seq 50); do [ -s "$T/posted" ] && break; sleep 0.1; done
 kill $web 2>/dev/null; wait $web 2>/dev/null || true
 expect_match "notify_url" "$(cat "$T/posted")" "^/hook \{\"incident\":\"$inc3\",\"version\":1,\"trigger\":\"recovery\",\"files\":\[\"$spool/$inc3-v1.txt\",\"$spool/$inc3-v1.html\"\]\}$"
 grep -q "notify_url answered 204" "$SOCHI_SANDBOX_DIR/sochid.log" || fail "the answer was not logged"
 pass "notify_url gets a JSON summary of each new draft"
+
+# An incident classified none (15 minutes, 1,000 users) recovers: no 詳報
+# is due, none is drafted, and the log says why.
+none=$("$SOCHI" open 短い障害 --category 5)
+t0=$(( $(date +%s) - 1200 ))
+"$SOCHI" impact start x 不可 --users 1000 --at "$(date -d "@$t0" +%Y-%m-%dT%H:%M:%S%:z)" -i "$none" >/dev/null
+"$SOCHI" impact recover x --at "$(date -d "@$((t0 + 900))" +%Y-%m-%dT%H:%M:%S%:z)" -i "$none" >/dev/null
+for _ in $(seq 50); do grep -q "drafts: $none: no 詳報 draft" "$SOCHI_SANDBOX_DIR/sochid.log" && break; sleep 0.1; done
+expect_match "the log says why" "$(grep "drafts: $none:" "$SOCHI_SANDBOX_DIR/sochid.log")" "no 詳報 draft: it is classified none \(neither serious nor periodic\), so no 詳報 is due"
+expect_eq "no draft for an incident classified none" "$(drafts "$none")" ""
+expect_match "check agrees" "$("$SOCHI" check -i "$none")" "^classification: none 五 \(15分間 < 2時間, 1,000人 < 30,000人\)$"
+pass "no automatic 詳報 for an incident classified none; the log says why"
 
 # Two daemons on one database: the same recovery makes one draft.
 sandbox down --sochid

@@ -38,3 +38,83 @@ for want in 様式第50の３（第57条関係） 重大な事故報告書（詳
 	grep -q -- "$want" "$T/text" || fail "the PDF lacks '$want'"
 done
 pass "the HTML prints to $pages A4 pages holding every label, in order, and the figures"
+
+# Figures are never split across lines: every 継続時間 and every 発生 (and
+# recovery) time the report states appears whole on one line of the PDF.
+"$SOCHI" report -i SAMPLE-1 --format json --now 2026-11-28T12:00:00+09:00 >"$T/r.json"
+pdftotext "$T/r.pdf" "$T/lines.txt"
+python3 - "$T/r.json" "$T/lines.txt" <<'PY' || fail "a figure is split across lines in the PDF"
+import json, re, sys
+j = json.load(open(sys.argv[1], encoding="utf-8"))
+lines = [re.sub(r"\s+", "", l) for l in open(sys.argv[2], encoding="utf-8")]
+want = [j["occurred"]["text"]]
+for i in j["impacts"]:
+    want.append("継続時間：" + i["duration"]["text"])
+want += ["令和8年11月16日（月曜日）14時15分", "令和8年11月26日（木曜日）23時40分"]
+for w in want:
+    if not any(w in l for l in lines):
+        print("not on one line:", w); sys.exit(1)
+print("unbroken:", len(want))
+PY
+pass "every 継続時間 and 発生 string appears unbroken on one line of the PDF"
+
+# Every chart label lies within its SVG, and every text meets 4.5:1 against
+# what is behind it, measured in the DOM of headless Chromium: the sample,
+# an impact still running (a light bar), and a short impact at the chart's
+# right edge (its label cannot go after the bar).
+inc=$(open_incident "図の確認")
+ndjson "{\"kind\":\"impact\",\"op\":\"start\",\"incident\":\"$inc\",\"at\":\"2026-11-20T10:00:00+09:00\",\"name\":\"a\",\"label\":\"長い障害\",\"users\":40000}" \
+	"{\"kind\":\"impact\",\"op\":\"start\",\"incident\":\"$inc\",\"at\":\"2026-11-20T12:55:00+09:00\",\"name\":\"b\",\"label\":\"短い障害\",\"users\":30000}" \
+	"{\"kind\":\"impact\",\"op\":\"recover\",\"incident\":\"$inc\",\"at\":\"2026-11-20T13:00:00+09:00\",\"name\":\"b\"}" \
+	"{\"kind\":\"impact\",\"op\":\"start\",\"incident\":\"$inc\",\"at\":\"2026-11-20T12:59:00+09:00\",\"name\":\"c\",\"label\":\"継続中\",\"users\":1000}" \
+	"{\"kind\":\"action\",\"incident\":\"$inc\",\"at\":\"2026-11-20T10:05:00+09:00\",\"phase\":\"detect\",\"text\":\"検知\"}" >/dev/null
+"$SOCHI" report -i "$inc" --format html --now 2026-11-20T13:00:00+09:00 -o "$T/edge.html"
+measure() { # measure HTML: the report with a script that measures it, dumped
+	python3 - "$1" "$T/m.html" <<'PY'
+import sys
+html = open(sys.argv[1], encoding="utf-8").read()
+script = """<script>
+function lum(c) {
+  const v = c.match(/[0-9.]+/g).slice(0, 3).map(Number).map(x => x / 255)
+    .map(x => x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4));
+  return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+}
+function ratio(a, b) { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); }
+const out = [];
+for (const svg of document.querySelectorAll("svg")) {
+  const s = svg.getBoundingClientRect();
+  for (const t of svg.querySelectorAll("text")) {
+    const r = t.getBoundingClientRect();
+    if (r.left < s.left - 0.5 || r.right > s.right + 0.5 || r.top < s.top - 0.5 || r.bottom > s.bottom + 0.5)
+      out.push("outside " + svg.id + ": " + t.textContent + " [" + r.left + "," + r.right + "] of [" + s.left + "," + s.right + "]");
+    let bg = "rgb(255, 255, 255)";
+    const cx = (r.left + r.right) / 2, cy = (r.top + r.bottom) / 2;
+    for (const b of svg.querySelectorAll("rect")) {
+      const q = b.getBoundingClientRect();
+      if (cx >= q.left && cx <= q.right && cy >= q.top && cy <= q.bottom) bg = getComputedStyle(b).fill;
+    }
+    const fg = getComputedStyle(t).fill, c = ratio(fg, bg);
+    if (c < 4.5) out.push("contrast " + c.toFixed(2) + " " + svg.id + ": " + t.textContent + " " + fg + " on " + bg);
+  }
+}
+const n = document.querySelectorAll("svg text").length;
+const pre = document.createElement("pre");
+pre.id = "measure";
+pre.textContent = "texts " + n + "\\n" + out.join("\\n");
+document.body.appendChild(pre);
+</script>"""
+open(sys.argv[2], "w", encoding="utf-8").write(html.replace("</body>", script + "</body>"))
+PY
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$T/chromium" --window-size=794,1123 --virtual-time-budget=5000 \
+		--dump-dom "file://$T/m.html" 2>"$T/chromium.log" |
+		python3 -c 'import html, re, sys; m = re.search(r"<pre id=\"measure\">(.*?)</pre>", sys.stdin.read(), re.S); print(html.unescape(m.group(1)) if m else "no measurement")'
+}
+for f in "$T/r.html" "$T/edge.html"; do
+	out=$(measure "$f")
+	expect_match "measured $(basename "$f")" "$(head -n 1 <<<"$out")" "^texts [1-9][0-9]*$"
+	[ "$(wc -l <<<"$out")" = 1 ] || fail "$(basename "$f"): $(tail -n +2 <<<"$out")"
+done
+grep -q 'fill="#f5b7b1"' "$T/edge.html" || fail "no running impact's bar in the edge case"
+pass "every chart text lies within its SVG and meets 4.5:1, in the DOM of headless Chromium"

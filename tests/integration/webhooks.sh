@@ -89,7 +89,7 @@ cat >"$T/am.json" <<'JSON'
 JSON
 expect_eq "unmatched alert" "$(post /v1/alertmanager "$T/am.json" -H "Authorization: Bearer $SOCHI_TOKEN")" 200
 out=$("$SOCHI" alerts --unattached)
-expect_match "listed unattached" "$out" "^[0-9]+	2026-11-16 12:20	firing	FanSpeed	rack-3	-	sandbox$"
+expect_match "listed unattached, in the carrier's zone with its offset" "$out" "^[0-9]+	2026-11-16 12:20\\+09:00	firing	FanSpeed	rack-3	-	sandbox$"
 aid=$(cut -f1 <<<"$out")
 expect_match "attach" "$("$SOCHI" attach "$aid" -i "$inc")" "^recorded event [0-9]+ in $inc$"
 expect_eq "no longer unattached" "$("$SOCHI" alerts --unattached 2>/dev/null)" ""

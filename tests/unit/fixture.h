@@ -17,6 +17,9 @@ struct fixture {
 	struct zone	 zone;		/* Asia/Tokyo as a fixed +09:00 */
 	struct tl_config cf;		/* default phases */
 	struct sochi_config conf;	/* where the phases come from */
+	int64_t		*line_of_id;	/* permuted: the line of each new id, */
+	int64_t		*id_of_line;	/*   and back (index: the line) */
+	size_t		 nlines;
 };
 
 /* Reads a file under tests/fixtures; event ids are line numbers. */
@@ -26,6 +29,16 @@ void	fixture_add(struct fixture *, const char *);
 /* Drops the event with this id. */
 void	fixture_drop(struct fixture *, int64_t);
 void	fixture_free(struct fixture *);
+/*
+ * The same events with new ids (distinct, in a random order, supersedes and
+ * target following them), given in a random order; recorded times are
+ * shuffled too when shuffle_recorded.  fixture_line maps an id back.
+ */
+void	fixture_permute(struct fixture *, const struct fixture *, unsigned *,
+	    int);
+int64_t	fixture_line(const struct fixture *, int64_t);
+/* Every case under tests/fixtures/cases (NAME.ndjson), sorted; free each. */
+char	**fixture_cases(size_t *);
 char	*fixture_read_text(const char *);
 int64_t	fixture_at(const char *);
 

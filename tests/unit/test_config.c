@@ -38,7 +38,14 @@ test_defaults(void **state)
 	assert_non_null(strstr(b.data, "sochid.timezone = Asia/Tokyo\n"));
 	assert_non_null(strstr(b.data, "sochid.max_line_bytes = 65536\n"));
 	assert_non_null(strstr(b.data, "phases.identify = 障害箇所の特定\n"));
+	/* The threshold table is the one in force unless a what-if is asked. */
+	assert_non_null(strstr(b.data, "report.table = in-force\n"));
 	sbuf_free(&b);
+	config_free(&cf);
+	config_init(&cf);
+	assert_int_equal(config_parse(&cf, "[report]\ntable = proposed-2025\n",
+	    "t.conf", zone_ok, NULL, 0), 0);
+	assert_string_equal(cf.report.table, "proposed-2025");
 	config_free(&cf);
 }
 
@@ -131,6 +138,8 @@ test_errors(void **state)
 		{ "[tokens]\nam = a\nam = b\n", "t.conf:3: [tokens] am: given twice" },
 		{ "[tokens]\nam =\n", "t.conf:2: [tokens] am: empty value" },
 		{ "[sochid]\nthis is not a key line\n", "t.conf:2: not a [section]" },
+		{ "[report]\ntable = 2030\n", "t.conf:2: table: expected in-force, "
+		    "1985, 2015, 2019 or proposed-2025, got \"2030\"" },
 		{ NULL, NULL }
 	};
 	struct sochi_config cf;

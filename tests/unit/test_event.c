@@ -39,6 +39,11 @@ static const char *const good[] = {
 	"{\"kind\":\"users\"," INC "\"count\":58990,\"total\":904432,"
 	    "\"basis\":\"契約数ベース\",\"region\":\"全国\"}",
 	"{\"kind\":\"users\"," INC "\"count\":0}",
+	"{\"kind\":\"users\"," INC "\"count\":35000,\"impact\":\"voice\"}",
+	"{\"kind\":\"impact\",\"op\":\"start\"," INC AT "\"name\":\"voice\","
+	    "\"label\":\"発着信不可\",\"category\":1,\"users\":35000}",
+	"{\"kind\":\"impact\",\"op\":\"start\"," INC AT "\"name\":\"chat\","
+	    "\"label\":\"送受信不可\",\"category\":6}",
 	"{\"kind\":\"notice\"," INC "\"channel\":\"web\",\"text\":\"障害が発生した旨を周知\"}",
 	"{\"kind\":\"notice\"," INC "\"channel\":\"press\",\"text\":\"p\"}",
 	"{\"kind\":\"notice\"," INC "\"channel\":\"sns\",\"text\":\"p\"}",
@@ -124,6 +129,13 @@ static const struct {
 	    "code: only taken by op open" },
 	{ "{\"kind\":\"incident\",\"op\":\"open\",\"title\":\"t\",\"category\":6}",
 	    "category: expected a category from 1 to 5, got 6" },
+	{ "{\"kind\":\"impact\",\"op\":\"start\"," INC AT "\"name\":\"x\","
+	    "\"label\":\"y\",\"category\":7}",
+	    "category: expected a category from 1 to 6, got 7" },
+	{ "{\"kind\":\"users\"," INC "\"count\":1,\"impact\":\"a b\"}",
+	    "impact: expected 1 to 64 of A-Z a-z 0-9" },
+	{ "{\"kind\":\"action\"," INC AT "\"text\":\"x\",\"impact\":\"a\"}",
+	    "impact: unknown field for kind action" },
 	{ "{\"kind\":\"incident\",\"op\":\"open\",\"title\":\"t\",\"category\":0}",
 	    "category: expected a category from 1 to 5" },
 	{ "{\"kind\":\"incident\",\"op\":\"open\",\"title\":\"t\",\"category\":\"5\"}",

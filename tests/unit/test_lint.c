@@ -83,11 +83,17 @@ test_sample_is_clean(void **state)
 	struct lint l;
 	size_t i;
 
+	/*
+	 * The sample is clean but for one thing its records cannot say: which
+	 * impact its users samples count (they name none).
+	 */
 	fixture_load(&fx, "sample-incident.ndjson");
 	l = run(&fx, &tl);
 	for (i = 0; i < l.n; i++)
 		print_error("finding: %s %s\n", l.f[i].code, l.f[i].message);
-	assert_int_equal(l.n, 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.f[0].code, "users-not-per-impact");
+	assert_int_equal(l.f[0].sev, LINT_WARNING);
 	lint_free(&l);
 	timeline_free(&tl);
 	fixture_free(&fx);
@@ -110,9 +116,24 @@ test_note_duration(void **state)
 	    "note-duration", 0, 0);
 	with(L("\"kind\":\"note\",\"section\":\"overview\",\"at\":\"2026-11-28T11:00:00+09:00\","
 	    "\"text\":\"継続時間は２時間１５分間\""), "note-duration", 0, 0);
-	/* Durations not stated as 継続時間 are not figures to check. */
+	/* An interval is not a duration of what happened. */
 	with(L("\"kind\":\"note\",\"section\":\"measure.permanent\",\"at\":\"2026-11-28T11:00:00+09:00\","
 	    "\"text\":\"バックアップを30分間隔で取得\""), "note-duration", 0, 0);
+	/* Any duration anywhere in any note: the seed's own sentence. */
+	with(L("\"kind\":\"note\",\"section\":\"cause.duration\",\"at\":\"2026-11-28T11:00:00+09:00\","
+	    "\"text\":\"…メールの送受信が不可となる状態が2時間30分間継続した。\""),
+	    "note-duration", 64, 1);
+	with(L("\"kind\":\"note\",\"section\":\"measure.summary\",\"at\":\"2026-11-28T11:00:00+09:00\","
+	    "\"text\":\"メールサーバが２時間４５分間停止した\""), "note-duration", 64, 1);
+	with(L("\"kind\":\"note\",\"section\":\"overview\",\"at\":\"2026-11-28T11:00:00+09:00\","
+	    "\"text\":\"約2時間16分間で復旧\""), "note-duration", 64, 1);
+	with(L("\"kind\":\"note\",\"section\":\"overview\",\"at\":\"2026-11-28T11:00:00+09:00\","
+	    "\"text\":\"約2時間で送受信が復旧し、閲覧は10日間停止\""), "note-duration", 0, 0);
+	/* 発生 to detection (3分間) and a note written while it lasted. */
+	with(L("\"kind\":\"note\",\"section\":\"overview\",\"at\":\"2026-11-28T11:00:00+09:00\","
+	    "\"text\":\"発生から3分間で検知\""), "note-duration", 0, 0);
+	with(L("\"kind\":\"note\",\"section\":\"overview\",\"at\":\"2026-11-16T13:00:00+09:00\","
+	    "\"text\":\"現在1時間0分間継続中\""), "note-duration", 0, 0);
 
 	fixture_load(&fx, "sample-incident.ndjson");
 	fixture_add(&fx, L("\"kind\":\"note\",\"section\":\"overview\","
@@ -132,16 +153,70 @@ test_note_duration(void **state)
 static void
 test_stated_durations(void **state)
 {
-	int64_t m[4];
+	struct lint_figure f[4];
 
-	assert_int_equal(lint_stated_durations("継続時間：10日間11時間40分間", m,
+	assert_int_equal(lint_stated_durations("継続時間：10日間11時間40分間", f,
 	    4), 1);
-	assert_int_equal(m[0], (10 * 24 + 11) * 60 + 40);
+	assert_int_equal(f[0].value, (10 * 24 + 11) * 60 + 40);
+	assert_int_equal(f[0].unit, 1);
 	assert_int_equal(lint_stated_durations("継続時間:45分間、継続時間 1時間0分間",
-	    m, 4), 2);
-	assert_int_equal(m[0], 45);
-	assert_int_equal(m[1], 60);
-	assert_int_equal(lint_stated_durations("継続時間：不明", m, 4), 0);
+	    f, 4), 2);
+	assert_int_equal(f[0].value, 45);
+	assert_int_equal(f[1].value, 60);
+	assert_int_equal(lint_stated_durations("継続時間：不明", f, 4), 0);
+	/* Anywhere in a sentence, full-width, with 約. */
+	assert_int_equal(lint_stated_durations("…状態が2時間30分間継続した。", f,
+	    4), 1);
+	assert_int_equal(f[0].value, 150);
+	assert_int_equal(lint_stated_durations("２時間４５分間停止した", f, 4), 1);
+	assert_int_equal(f[0].value, 165);
+	assert_false(f[0].about);
+	assert_int_equal(lint_stated_durations("約2時間16分間で復旧", f, 4), 1);
+	assert_int_equal(f[0].value, 136);
+	assert_true(f[0].about);
+	assert_int_equal(f[0].off, 0);
+	assert_int_equal(lint_stated_durations("約3時間で復旧、10日間停止", f, 4), 2);
+	assert_int_equal(f[0].value, 180);
+	assert_int_equal(f[0].unit, 60);
+	assert_int_equal(f[1].value, 10 * 1440);
+	assert_int_equal(f[1].unit, 1440);
+	assert_int_equal(lint_stated_durations("2時間30分の停止", f, 4), 1);
+	/* Not durations of what happened: a clock, a date, limits, intervals. */
+	assert_int_equal(lint_stated_durations("24時間開設、11月16日14時15分、2時間以上、"
+	    "1時間30分以内、30分間隔、３０分未満", f, 4), 0);
+}
+
+/* 約 rounds to the unit the figure is stated in; otherwise truncation. */
+static void
+test_figure_tolerance(void **state)
+{
+	struct lint_figure f[2];
+	const int64_t m = 60000000LL;
+
+	lint_stated_durations("2時間15分間", f, 2);
+	assert_true(lint_figure_matches_duration(&f[0], 135 * m + 59000000));
+	assert_false(lint_figure_matches_duration(&f[0], 136 * m));
+	lint_stated_durations("約2時間16分間", f, 2);
+	assert_false(lint_figure_matches_duration(&f[0], 135 * m));
+	assert_true(lint_figure_matches_duration(&f[0], 135 * m + 30000000));
+	lint_stated_durations("約2時間", f, 2);
+	assert_true(lint_figure_matches_duration(&f[0], 135 * m));
+	assert_true(lint_figure_matches_duration(&f[0], 150 * m));
+	assert_false(lint_figure_matches_duration(&f[0], 151 * m));
+	assert_int_equal(lint_stated_counts("約6万人、58,990人、約300件", "人", f,
+	    2), 2);
+	assert_true(lint_figure_matches_count(&f[0], 58990));
+	assert_false(lint_figure_matches_count(&f[0], 54999));
+	assert_true(lint_figure_matches_count(&f[1], 58990));
+	assert_false(lint_figure_matches_count(&f[1], 58991));
+	assert_int_equal(lint_stated_counts("約300件", "件", f, 2), 1);
+	assert_true(lint_figure_matches_count(&f[0], 349));
+	assert_false(lint_figure_matches_count(&f[0], 351));
+	assert_int_equal(lint_stated_counts("3万人以上、5.9万人", "人", f, 2), 1);
+	assert_int_equal(f[0].value, 59000);
+	assert_true(lint_figure_matches_count(&f[0], 58990));
+	assert_int_equal(lint_stated_counts("５８，９９０人", "人", f, 2), 1);
+	assert_int_equal(f[0].value, 58990);
 }
 
 static void
@@ -207,7 +282,7 @@ test_category_and_impacts(void **state)
 	struct lint l;
 	int64_t i;
 
-	with(NULL, "no-category", 0, 0);
+	with(NULL, "category-unknown", 0, 0);
 	with(NULL, "no-impact", 0, 0);
 	fixture_load(&fx, "sample-incident.ndjson");
 	fx.inc.category = 0;
@@ -217,7 +292,8 @@ test_category_and_impacts(void **state)
 	fixture_drop(&fx, 16);
 	fx.inc.category = 0;
 	l = run(&fx, &tl);
-	assert_non_null(find(&l, "no-category"));
+	assert_non_null(find(&l, "category-unknown"));
+	assert_int_equal(find(&l, "category-unknown")->sev, LINT_ERROR);
 	assert_non_null(find(&l, "no-impact"));
 	assert_false(tl.classified);
 	assert_int_equal(tl.occurred, 0);
@@ -286,6 +362,13 @@ test_inquiry_sum(void **state)
 	    "\"text\":\"問い合わせは合計600件\""), "inquiry-sum", 64, 1);
 	with(L("\"kind\":\"note\",\"section\":\"inquiry.scope\",\"at\":\"2026-11-29T11:00:00+09:00\","
 	    "\"text\":\"問い合わせは合計587件\""), "inquiry-sum", 0, 0);
+	/* N件 of inquiries in any note, not other counts. */
+	with(L("\"kind\":\"note\",\"section\":\"response.other\",\"at\":\"2026-11-29T11:00:00+09:00\","
+	    "\"text\":\"初日の問い合わせは電話で310件\""), "note-inquiries", 0, 0);
+	with(L("\"kind\":\"note\",\"section\":\"response.other\",\"at\":\"2026-11-29T11:00:00+09:00\","
+	    "\"text\":\"問い合わせは合計220件\""), "note-inquiries", 64, 1);
+	with(L("\"kind\":\"note\",\"section\":\"related\",\"at\":\"2026-11-29T11:00:00+09:00\","
+	    "\"text\":\"過去1年に同様の障害が2件\""), "note-inquiries", 0, 0);
 }
 
 static void
@@ -329,6 +412,7 @@ main(void)
 		cmocka_unit_test(test_sample_is_clean),
 		cmocka_unit_test(test_note_duration),
 		cmocka_unit_test(test_stated_durations),
+		cmocka_unit_test(test_figure_tolerance),
 		cmocka_unit_test(test_note_users),
 		cmocka_unit_test(test_impact_order),
 		cmocka_unit_test(test_recovered_before_start),

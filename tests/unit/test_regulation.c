@@ -110,8 +110,129 @@ test_dated_tables(void **state)
 	assert_null(reg_table_for(19800101));
 	assert_int_equal(reg_classify((struct reg_date){ 1980, 1, 1 }, 5, H, 1,
 	    0, &r), -1);
-	assert_int_equal(reg_classify(d2026, 6, H, 1, 0, &r), -1);
-	assert_int_equal(reg_classify(d2026, 0, H, 1, 0, &r), -1);
+	assert_int_equal(reg_classify(d2026, 7, H, 1, 0, &r), -1);
+	assert_int_equal(reg_classify(d2026, -1, H, 1, 0, &r), -1);
+}
+
+/*
+ * Every row's wording is the statute's, in full: no ellipsis, no shortened
+ * exclusion, the 2019 row 四 with 「電気通信役務の提供の対価としての」.
+ */
+static void
+test_wording(void **state)
+{
+	static const int days[] = { 20140601, 20170601, 20260101 };
+	const struct reg_table *t;
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(days) / sizeof(days[0]); i++) {
+		t = reg_table_for(days[i]);
+		assert_non_null(t);
+		for (r = 0; r < t->nrows; r++) {
+			const char *x = t->rows[r].text;
+
+			assert_null(strstr(x, "…"));
+			assert_null(strstr(x, "..."));
+			assert_null(strstr(x, "一・二"));
+			/* An exclusion names what it excludes, as the statute. */
+			if (strstr(x, "を除く") != NULL)
+				assert_non_null(strstr(x, "に掲げる電気通信役務を除く。）"));
+		}
+	}
+	t = reg_table_for(20260101);
+	assert_string_equal(t->rows[3].text, "利用者から電気通信役務の提供の対価と"
+	    "しての料金の支払を受けないインターネット関連サービス（一の項から三の項"
+	    "までに掲げる電気通信役務を除く。）");
+	assert_string_equal(t->rows[2].text, "セルラーＬＰＷＡを使用する携帯電話"
+	    "（一の項及び二の項に掲げる電気通信役務を除く。）及びアンライセンスＬＰＷＡ"
+	    "サービス");
+	t = reg_table_for(20170601);
+	assert_string_equal(t->rows[2].text, "利用者から電気通信役務の提供の対価と"
+	    "しての料金の支払を受けないインターネット関連サービス（一の項及び二の項に"
+	    "掲げる電気通信役務を除く。）");
+}
+
+/* The 2025 proposal: never chosen by date, only by name. */
+static void
+test_proposed_2025(void **state)
+{
+	const struct reg_table *t;
+	struct reg_result r;
+	int ymd;
+
+	for (ymd = 20250101; ymd <= 20301231; ymd += 10000)
+		assert_string_not_equal(reg_table_for(ymd)->name,
+		    "proposed-2025");
+	assert_int_equal(reg_table_named("proposed-2025", &t), 0);
+	assert_non_null(t);
+	assert_int_equal(t->from, 0);
+	assert_int_equal(reg_table_named("in-force", &t), 0);
+	assert_null(t);
+	assert_int_equal(reg_table_named("2024", &t), -1);
+	assert_int_equal(reg_table_named("proposed-2025", &t), 0);
+	/* Data services: 1時間/10万人, against 100万人 in the table in force. */
+	assert_int_equal(reg_classify_in(t, d2026, 5, H, 100000, 0, &r), 0);
+	assert_int_equal(r.cls, REG_SERIOUS);
+	assert_int_equal(r.pair, 'B');
+	assert_int_equal(cls(d2026, 5, H, 100000, 0).cls, REG_PERIODIC);
+	/* Free e-mail and messaging of 10M monthly users: 4h/10万 or 2h/100万. */
+	assert_int_equal(reg_classify_in(t, d2026, 6, 4 * H, 100000, 0, &r), 0);
+	assert_int_equal(r.cls, REG_SERIOUS);
+	assert_string_equal(r.row->kanji, "四の二");
+	assert_int_equal(r.pair, 'A');
+	assert_int_equal(reg_classify_in(t, d2026, 6, 2 * H, 1000000, 0, &r), 0);
+	assert_int_equal(r.pair, 'B');
+	assert_int_equal(reg_classify_in(t, d2026, 6, 4 * H - MIN, 999999, 0,
+	    &r), 0);
+	assert_int_equal(r.cls, REG_PERIODIC);
+	/* Today's table puts them with 4: 24h/10万 or 12h/100万. */
+	r = cls(d2026, 6, 4 * H, 100000, 0);
+	assert_int_equal(r.cls, REG_PERIODIC);
+	assert_string_equal(r.row->kanji, "四");
+}
+
+/* Unknown is not zero: what a missing figure leaves open. */
+static void
+test_undetermined(void **state)
+{
+	struct reg_result r;
+
+	/* 3 hours of a paid service, no users: serious if 3万人 or more. */
+	r = cls(d2026, 5, 3 * H, REG_USERS_UNKNOWN, 0);
+	assert_int_equal(r.cls, REG_UNDETERMINED);
+	assert_int_equal(r.hi, REG_SERIOUS);
+	assert_int_equal(r.lo, REG_PERIODIC);
+	assert_int_equal(r.hi_pair, 'A');
+	assert_string_equal(r.row->kanji, "五");
+	assert_true(r.users_unknown);
+	assert_true(r.due_serious.year == 2026 && r.due_serious.month == 12 &&
+	    r.due_serious.day == 16);
+	assert_true(r.due_periodic.year == 2027 && r.due_periodic.month == 5 &&
+	    r.due_periodic.day == 31);
+	/* 30 minutes: never serious; periodic or none by the users. */
+	r = cls(d2026, 5, 30 * MIN, REG_USERS_UNKNOWN, 0);
+	assert_int_equal(r.cls, REG_UNDETERMINED);
+	assert_int_equal(r.hi, REG_PERIODIC);
+	assert_int_equal(r.lo, REG_NONE);
+	/* 3 hours of a free service: periodic by duration whatever the users. */
+	r = cls(d2026, 4, 3 * H, REG_USERS_UNKNOWN, 0);
+	assert_int_equal(r.cls, REG_PERIODIC);
+	assert_true(r.by_duration);
+	assert_true(r.users_unknown);
+	/* A key facility down 2 hours is serious with no users count. */
+	assert_int_equal(cls(d2026, 5, 2 * H, REG_USERS_UNKNOWN, 1).cls,
+	    REG_SERIOUS);
+	/* No category: every row is tried. */
+	r = cls(d2026, 0, 2 * H, 58990, 0);
+	assert_int_equal(r.cls, REG_UNDETERMINED);
+	assert_null(r.row);
+	assert_true(r.category_unknown);
+	r = cls(d2026, 0, 10 * MIN, 1000, 0);
+	assert_int_equal(r.cls, REG_NONE);
+	r = cls(d2026, 0, 24 * H, 1000000, 0);
+	assert_int_equal(r.cls, REG_SERIOUS);
+	assert_null(r.row);
 }
 
 static void
@@ -170,6 +291,9 @@ main(void)
 		cmocka_unit_test(test_dated_tables),
 		cmocka_unit_test(test_key_facility),
 		cmocka_unit_test(test_periodic_and_due),
+		cmocka_unit_test(test_wording),
+		cmocka_unit_test(test_proposed_2025),
+		cmocka_unit_test(test_undetermined),
 	};
 
 	return cmocka_run_group_tests_name("regulation", tests, NULL, NULL);

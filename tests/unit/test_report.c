@@ -78,6 +78,40 @@ maybe_write(const char *name, const char *text)
 	}
 }
 
+/* s without white space. */
+static char *
+strip_space(const char *s)
+{
+	struct sbuf b = SBUF_INIT;
+
+	for (; *s != '\0'; s++)
+		if (*s != ' ' && *s != '\n')
+			sbuf_addc(&b, *s);
+	return sbuf_steal(&b);
+}
+
+/* The form's content column (from column 30), without white space. */
+static char *
+content_column(const char *text)
+{
+	struct sbuf b = SBUF_INIT;
+	const char *line = strstr(text, "====="), *nl, *p;
+	char *rv;
+
+	for (; line != NULL && *line != '\0'; line = nl + 1) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		for (p = line; p < nl; p++)
+			if (!((*p & 0xc0) == 0x80) && text_width(line,
+			    (size_t)(p - line)) >= 30)
+				break;
+		sbuf_add(&b, p, (size_t)(nl - p));
+	}
+	rv = strip_space(b.data ? b.data : "");
+	sbuf_free(&b);
+	return rv;
+}
+
 static void
 golden(int (*fn)(const struct report *, struct sbuf *), const char *name)
 {
@@ -98,6 +132,69 @@ static void
 test_text(void **state)
 {
 	golden(report_text, "sample-report.txt");
+}
+
+/*
+ * The text format keeps every line within the frame (76 columns, a wide
+ * character two), wraps with a hanging indent, and loses nothing: each
+ * row's content is in it, only white space differs.
+ */
+static void
+test_text_frame(void **state)
+{
+	struct fixture fx;
+	struct timeline tl;
+	struct report r;
+	struct report_doc d;
+	char *text, *line, *save = NULL, *flat, *want;
+	size_t i, k;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	/* A long label with no break in it, a long figure, a long URL. */
+	fixture_add(&fx, "{\"kind\":\"note\",\"incident\":\"SAMPLE-1\","
+	    "\"at\":\"2026-11-28T11:00:00+09:00\",\"section\":\"related\","
+	    "\"text\":\"https://example.jp/incidents/2026/11/16/mail-service-outage-"
+	    "report-and-measures.html を参照。\"}");
+	text = render(&fx, report_text, NOW, &profile);
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		if (text_width(line, strlen(line)) > 76)
+			fail_msg("wider than the frame: %s", line);
+	free(text);
+	/* Hanging indents: under the text after a time, a number, a bullet. */
+	text = render(&fx, report_text, NOW, &profile);
+	assert_non_null(strstr(text, "\n                              11/16 12:00 "
+	    "仮想基盤の追加に伴い既存システム内\n"
+	    "                                          で正常認識されるか"));
+	assert_non_null(strstr(text, "  ① 電子メールの"
+	    "送受信ができない：\n                                 令和8年11月16日"
+	    "（月曜日）14時15分\n                                 （継続時間："
+	    "2時間15分間）\n"));
+	assert_non_null(strstr(text, "\n                              1. 仮想基盤追加時の"
+	    "設定手順書の委託業者への周\n                                 知を"));
+	/* Nothing lost or reordered within a row: the content column read back. */
+	flat = content_column(text);
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
+	    &tl), 0);
+	r.tl = &tl;
+	r.inc = &fx.inc;
+	r.profile = &profile;
+	r.zone = &fx.zone;
+	r.now = NOW;
+	assert_int_equal(report_build(&r, &d), 0);
+	for (i = 0, k = 0; i < d.nrows; i++) {
+		want = strip_space(d.rows[i].content);
+		if (strstr(flat, want) == NULL)
+			fail_msg("row %s is not whole in the text", d.rows[i].key);
+		free(want);
+		k++;
+	}
+	assert_int_equal(k, 14);
+	report_doc_free(&d);
+	timeline_free(&tl);
+	free(flat);
+	free(text);
+	fixture_free(&fx);
 }
 
 static void
@@ -130,9 +227,35 @@ in_order(const char *doc, const char *const *want)
 	}
 }
 
+/* The text of an HTML document: tags dropped, entities left. */
+static char *
+strip_tags(const char *html)
+{
+	struct sbuf b = SBUF_INIT;
+	int in = 0;
+
+	for (; *html != '\0'; html++) {
+		if (*html == '<')
+			in = 1;
+		else if (*html == '>')
+			in = 0;
+		else if (!in)
+			sbuf_addc(&b, *html);
+	}
+	return sbuf_steal(&b);
+}
+
 static void
 test_html(void **state)
 {
+	static const char *const spans[] = {
+		"<span class=\"fig\">令和8年11月16日（月曜日）12時00分</span>",
+		"<span class=\"fig\">継続時間：2時間15分間</span>",
+		"<span class=\"fig\">継続時間：10日間11時間40分間</span>",
+		"<span class=\"fig\">58,990人</span>",
+		"<span class=\"fig\">587件</span>",
+		"<span class=\"fig\">11/16 12:00</span>", NULL
+	};
 	static const char *const figures[] = {
 		"令和8年11月16日（月曜日）12時00分",
 		"令和8年11月16日（月曜日）14時15分（継続時間：2時間15分間）",
@@ -143,16 +266,32 @@ test_html(void **state)
 		"総務 次郎（伝送交換）", NULL
 	};
 	struct fixture fx;
-	char *html, *p;
+	char *html, *p, *text;
 	int samples = 0, impacts = 0, entries = 0, i;
 
 	fixture_load(&fx, "sample-incident.ndjson");
 	html = render(&fx, report_html, NOW, &profile);
 	maybe_write("sample-report.html", html);
-	in_order(html, labels);
+	text = strip_tags(html);
+	in_order(text, labels);
 	for (i = 0; figures[i] != NULL; i++)
-		if (strstr(html, figures[i]) == NULL)
+		if (strstr(text, figures[i]) == NULL)
 			fail_msg("HTML lacks %s", figures[i]);
+	/* Figures never split: each a nowrap span, and no break-all. */
+	assert_null(strstr(html, "break-all"));
+	assert_non_null(strstr(html, ".fig { white-space: nowrap; }"));
+	for (i = 0; spans[i] != NULL; i++)
+		if (strstr(html, spans[i]) == NULL)
+			fail_msg("HTML lacks the span %s", spans[i]);
+	/* Rows may split across pages; attachments are not forced apart. */
+	assert_null(strstr(html, "tr { break-inside: avoid"));
+	assert_null(strstr(html, "break-before: page"));
+	/* A legend of the action marks, ticks on both axes of the users chart. */
+	assert_non_null(strstr(html, "class=\"legend\" x=\"80.0\""));
+	assert_non_null(strstr(html, ">障害検知</text>"));
+	assert_non_null(strstr(html, "text-anchor=\"end\" fill=\"#555\">20,000</text>"));
+	assert_non_null(strstr(html, "text-anchor=\"middle\" fill=\"#555\">11/20</text>"));
+	free(text);
 	/* Self-contained: no external assets of any kind. */
 	assert_null(strstr(html, "src="));
 	assert_null(strstr(html, "<link"));
@@ -292,7 +431,7 @@ test_in_progress(void **state)
 
 	fixture_load(&fx, "sample-incident.ndjson");
 	fixture_drop(&fx, 16);
-	text = render(&fx, report_text, fixture_at("2026-11-16T15:30:00+09:00"),
+	text = render(&fx, report_markdown, fixture_at("2026-11-16T15:30:00+09:00"),
 	    &profile);
 	assert_non_null(strstr(text, "② 過去に受信したメールの閲覧ができない：未復旧"
 	    "（継続時間：3時間30分間 ※暫定、11月16日 15時30分現在）"));
@@ -357,6 +496,61 @@ test_width(void **state)
 	assert_int_equal(text_width("発生場所", strlen("発生場所")), 8);
 	assert_int_equal(text_width("①（ａ）", strlen("①（ａ）")), 8);
 	assert_int_equal(text_width("ｱ", strlen("ｱ")), 1);	/* half-width kana */
+	/* Ambiguous punctuation a Japanese terminal draws wide. */
+	assert_int_equal(text_width("※…", strlen("※…")), 4);
+}
+
+/* ① to ⑳, ㉑ to ㊿, then (51). */
+static void
+test_circled(void **state)
+{
+	static const struct { int n; const char *s; } c[] = {
+		{ 1, "①" }, { 20, "⑳" }, { 21, "㉑" }, { 35, "㉟" }, { 36, "㊱" },
+		{ 50, "㊿" }, { 51, "(51)" }, { 0, "(0)" },
+	};
+	struct sbuf b = SBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		sbuf_truncate(&b, 0);
+		report_circled(c[i].n, &b);
+		assert_string_equal(b.data, c[i].s);
+	}
+	sbuf_free(&b);
+}
+
+/* Report fixes: inquiries to the minute, the 速報 of an incident not serious. */
+static void
+test_fixes(void **state)
+{
+	struct fixture fx;
+	char *md, *sokuho;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	fixture_add(&fx, "{\"kind\":\"inquiry\",\"incident\":\"SAMPLE-1\","
+	    "\"at\":\"2026-11-27T20:30:00+09:00\",\"channel\":\"phone\","
+	    "\"count\":520}");
+	md = render(&fx, report_markdown, NOW, &profile);
+	assert_non_null(strstr(md, "608件（11月27日20時30分時点）"));
+	free(md);
+	sokuho = render(&fx, report_sokuho, NOW, &profile);
+	assert_non_null(strstr(sokuho, "重大な事故の発生について（速報）\n"));
+	free(sokuho);
+	fixture_free(&fx);
+	/* No users yet: it may be serious, and the title says so. */
+	fixture_load(&fx, "sample-incident.ndjson");
+	for (int64_t id = 17; id <= 24; id++)
+		fixture_drop(&fx, id);
+	sokuho = render(&fx, report_sokuho, NOW, &profile);
+	assert_int_equal(strncmp(sokuho, "重大な事故に該当するおそれのある事故の発生について"
+	    "（速報）\n", strlen("重大な事故に該当するおそれのある事故の発生について"
+	    "（速報）\n")), 0);
+	assert_null(strstr(sokuho, "該当：重大な事故"));
+	free(sokuho);
+	md = render(&fx, report_markdown, NOW, &profile);
+	assert_non_null(strstr(md, "＜影響を与えた利用者数＞<br>【要記入】<br>"));
+	free(md);
+	fixture_free(&fx);
 }
 
 int
@@ -364,12 +558,15 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_text_frame),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_no_notes),
 		cmocka_unit_test(test_in_progress),
 		cmocka_unit_test(test_width),
+		cmocka_unit_test(test_circled),
+		cmocka_unit_test(test_fixes),
 		cmocka_unit_test(test_formats_and_arrays),
 	};
 

@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "lint.h"
+#include "report.h"
 #include "timeline.h"
 #include "timeline_text.h"
 #include "wareki.h"
@@ -410,6 +412,235 @@ test_alert_holders(void **state)
 	fixture_free(&fx);
 }
 
+/* A model as text, every id given as its line in the fixture. */
+static char *
+dump_lines(const struct fixture *fx, const struct timeline *tl)
+{
+	struct sbuf b = SBUF_INIT;
+	struct report r;
+	struct lint l;
+	size_t i, k;
+#define ID(x)	(long long)fixture_line(fx, (x))
+
+	sbuf_printf(&b, "occurred %lld/%lld longest %lld/%lld rec %d %lld "
+	    "shown %zu\n", (long long)tl->occurred, ID(tl->occurred_id),
+	    (long long)tl->longest, ID(tl->longest_id), tl->all_recovered,
+	    (long long)tl->recovered, tl->nshown);
+	for (i = 0; i < tl->nimpacts; i++) {
+		const struct tl_impact *im = &tl->impacts[i];
+
+		sbuf_printf(&b, "impact %d %s %s %lld %lld %lld %lld %lld cat %d "
+		    "own %lld/%lld cls %lld/%lld peak %d ", im->no, im->name,
+		    im->label ? im->label : "-", (long long)im->start,
+		    (long long)im->recovered, (long long)im->duration,
+		    ID(im->start_id), ID(im->recover_id), im->category,
+		    (long long)im->own_users, ID(im->own_users_id),
+		    (long long)im->cls_users, ID(im->cls_users_id),
+		    im->users_from_peak);
+		if (im->no != 0)
+			report_impact_line(im, &b);
+		sbuf_addc(&b, '\n');
+	}
+	for (i = 0; i < tl->nentries; i++)
+		sbuf_printf(&b, "entry %lld %lld %s %s %s %s\n",
+		    (long long)tl->entries[i].at, ID(tl->entries[i].id),
+		    tl->entries[i].phase ? tl->entries[i].phase : "-",
+		    tl->entries[i].heading ? tl->entries[i].heading : "-",
+		    tl->entries[i].actor ? tl->entries[i].actor : "-",
+		    tl->entries[i].text);
+	for (i = 0; i < tl->users.n; i++)
+		sbuf_printf(&b, "users %lld %lld %lld %d\n",
+		    (long long)tl->users.samples[i].at,
+		    (long long)tl->users.samples[i].count,
+		    ID(tl->users.samples[i].id), tl->users.samples[i].impact_no);
+	sbuf_printf(&b, "max %lld/%lld untied %lld/%lld total %lld/%lld %s %s\n",
+	    (long long)tl->users.max, ID(tl->users.max_id),
+	    (long long)tl->users.untied_max, ID(tl->users.untied_max_id),
+	    (long long)tl->users.total, ID(tl->users.total_id),
+	    tl->users.basis ? tl->users.basis : "-",
+	    tl->users.region ? tl->users.region : "-");
+	for (i = 0; i < tl->nnotices; i++)
+		sbuf_printf(&b, "notice %s %d %lld %s\n", tl->notices[i].channel,
+		    tl->notices[i].no, ID(tl->notices[i].id),
+		    tl->notices[i].text);
+	for (i = 0; i < tl->inquiries.nchannels; i++)
+		sbuf_printf(&b, "inq %s %lld %lld\n",
+		    tl->inquiries.channels[i].key,
+		    (long long)tl->inquiries.channels[i].count,
+		    ID(tl->inquiries.channels[i].id));
+	for (i = 0; i < tl->inquiries.ntopics; i++)
+		sbuf_printf(&b, "topic %s %lld\n", tl->inquiries.topics[i].key,
+		    (long long)tl->inquiries.topics[i].count);
+	for (i = 0; i < tl->nnotes; i++)
+		sbuf_printf(&b, "note %s %lld %s\n", tl->notes[i].section,
+		    ID(tl->notes[i].id), tl->notes[i].text);
+	for (i = 0; i < tl->nconflicts; i++)
+		sbuf_printf(&b, "conflict %lld kept %lld lost %lld\n",
+		    ID(tl->conflicts[i].target), ID(tl->conflicts[i].kept),
+		    ID(tl->conflicts[i].lost));
+	for (i = 0; i < tl->ndup_starts; i++)
+		sbuf_printf(&b, "dup %lld\n", ID(tl->dup_starts[i]));
+	sbuf_printf(&b, "detect %lld identify %lld assessed %d class %d ",
+	    ID(tl->detected_id), ID(tl->identified_id), tl->assessed,
+	    tl->classified);
+	report_incident_line(tl, &b);
+	sbuf_adds(&b, "\ndue ");
+	report_due_line(tl, &b);
+	sbuf_addc(&b, '\n');
+	assert_int_equal(lint_run(tl, &fx->zone, &l), 0);
+	for (i = 0; i < l.n; i++) {
+		sbuf_printf(&b, "lint %s %s", lint_severity_name(l.f[i].sev),
+		    l.f[i].code);
+		for (k = 0; k < l.f[i].nids; k++)
+			sbuf_printf(&b, " %lld", ID(l.f[i].ids[k]));
+		sbuf_addc(&b, '\n');
+	}
+	lint_free(&l);
+	r.tl = tl;
+	r.inc = &fx->inc;
+	r.profile = NULL;
+	r.zone = &fx->zone;
+	r.now = tl->now;
+	assert_int_equal(report_text(&r, &b), 0);
+#undef ID
+	return sbuf_steal(&b);
+}
+
+/* Checks a case's model against its NAME.expect. */
+static void
+expect_case(const char *name, const struct fixture *fx,
+    const struct timeline *tl, int64_t *now)
+{
+	char file[256], *text, *line, *save = NULL;
+	struct sbuf b = SBUF_INIT;
+	struct lint l;
+	size_t i, k, nimp = 0;
+
+	snprintf(file, sizeof(file), "cases/%s.expect", name);
+	text = fixture_read_text(file);
+	assert_int_equal(lint_run(tl, &fx->zone, &l), 0);
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		sbuf_truncate(&b, 0);
+		if (*line == '#' || strncmp(line, "now ", 4) == 0)
+			continue;
+		if (strncmp(line, "exit ", 5) == 0) {
+			if ((l.errors > 0) != (atoi(line + 5) == 1))
+				fail_msg("%s: %zu errors, expected exit %s", name,
+				    l.errors, line + 5);
+		} else if (strncmp(line, "finding ", 8) == 0) {
+			for (i = 0; i < l.n; i++) {
+				sbuf_truncate(&b, 0);
+				sbuf_printf(&b, "finding %s %s",
+				    lint_severity_name(l.f[i].sev), l.f[i].code);
+				for (k = 0; k < l.f[i].nids; k++)
+					sbuf_printf(&b, "%s%lld", k ? ", " :
+					    " [events ", (long long)fixture_line(fx,
+					    l.f[i].ids[k]));
+				sbuf_adds(&b, l.f[i].nids ? "]" : "");
+				if (strcmp(b.data, line) == 0 ||
+				    (strchr(line, '[') == NULL &&
+				    strncmp(b.data, line, strlen(line)) == 0))
+					break;
+			}
+			if (i == l.n)
+				fail_msg("%s: no \"%s\"", name, line);
+		} else if (strncmp(line, "classification: ", 16) == 0) {
+			report_incident_line(tl, &b);
+			assert_string_equal(b.data, line + 16);
+		} else if (strncmp(line, "impact ", 7) == 0) {
+			while (nimp < tl->nimpacts && tl->impacts[nimp].no == 0)
+				nimp++;
+			assert_true(nimp < tl->nimpacts);
+			report_impact_line(&tl->impacts[nimp++], &b);
+			assert_string_equal(b.data, line);
+		} else if (strncmp(line, "due: ", 5) == 0) {
+			report_due_line(tl, &b);
+			assert_string_equal(b.data, line + 5);
+		} else
+			fail_msg("%s: cannot read \"%s\"", name, line);
+	}
+	/* Every impact has its line in the expectation. */
+	while (nimp < tl->nimpacts && tl->impacts[nimp].no == 0)
+		nimp++;
+	if (nimp != tl->nimpacts)
+		fail_msg("%s: impact lines missing from the expectation", name);
+	(void)now;
+	lint_free(&l);
+	sbuf_free(&b);
+	free(text);
+}
+
+static int64_t
+case_now(const char *name)
+{
+	char file[256], *text, *p;
+	int64_t now = NOW;
+
+	snprintf(file, sizeof(file), "cases/%s.expect", name);
+	text = fixture_read_text(file);
+	if ((p = strstr(text, "\nnow ")) != NULL) {
+		p[5 + 25] = '\0';
+		now = fixture_at(p + 5);
+	}
+	free(text);
+	return now;
+}
+
+/*
+ * The model is a function of the set of events: every fixture and every
+ * case of tests/fixtures/cases, rebuilt with its events in many orders and
+ * under many assignments of ids (and, where no two corrections compete, of
+ * recorded times), gives the same model, findings, check lines and report.
+ */
+static void
+test_property(void **state)
+{
+	size_t ncases, c;
+	char **cases = fixture_cases(&ncases);
+	unsigned seed = 20261116;
+	int round;
+
+	assert_true(ncases >= 9);
+	for (c = 0; c <= ncases; c++) {
+		struct fixture fx, px;
+		struct timeline tl;
+		char file[256], *want, *got;
+		int64_t now = c == ncases ? NOW : case_now(cases[c]);
+		int conflicts;
+
+		snprintf(file, sizeof(file), c == ncases ?
+		    "sample-incident.ndjson" : "cases/%s.ndjson",
+		    c == ncases ? "" : cases[c]);
+		fixture_load(&fx, file);
+		assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf,
+		    now, &tl), 0);
+		if (c < ncases)
+			expect_case(cases[c], &fx, &tl, &now);
+		want = dump_lines(&fx, &tl);
+		conflicts = tl.nconflicts > 0;
+		timeline_free(&tl);
+		for (round = 0; round < 40; round++) {
+			fixture_permute(&px, &fx, &seed, !conflicts &&
+			    round % 2 == 1);
+			assert_int_equal(timeline_build(&px.inc, px.evs, px.n,
+			    &px.cf, now, &tl), 0);
+			got = dump_lines(&px, &tl);
+			if (strcmp(got, want) != 0)
+				fail_msg("%s, round %d:\n--- in file order\n%s\n"
+				    "--- permuted\n%s", file, round, want, got);
+			free(got);
+			timeline_free(&tl);
+			fixture_free(&px);
+		}
+		free(want);
+		fixture_free(&fx);
+		if (c < ncases)
+			free(cases[c]);
+	}
+	free(cases);
+}
+
 int
 main(void)
 {
@@ -421,6 +652,7 @@ main(void)
 		cmocka_unit_test(test_in_progress),
 		cmocka_unit_test(test_alerts_and_phases),
 		cmocka_unit_test(test_alert_holders),
+		cmocka_unit_test(test_property),
 	};
 
 	return cmocka_run_group_tests_name("timeline", tests, NULL, NULL);
