@@ -131,6 +131,21 @@ test_malformed(void **state)
 	refused("{\"alerts\":[{\"status\":\"resolved\",\"labels\":{\"alertname\":"
 	    "\"X\"},\"startsAt\":\"2026-11-16T03:03:00Z\",\"endsAt\":"
 	    "\"0001-01-01T00:00:00Z\"}]}", "alerts[0].endsAt: a resolved alert");
+	/* The label incident is an incident code, as the NDJSON field is. */
+	refused("{\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":"
+	    "\"X\",\"incident\":\"-rf\"},\"startsAt\":\"2026-11-16T03:03:00Z\"}]}",
+	    "alerts[0].labels.incident: expected an incident code: 1 to 64 of "
+	    "A-Z a-z 0-9 . _ -, beginning with a letter or digit, got \"-rf\"");
+	refused("{\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":"
+	    "\"X\"},\"startsAt\":\"2026-11-16T03:03:00Z\"},{\"status\":\"firing\","
+	    "\"labels\":{\"alertname\":\"X\",\"incident\":\"a:b\"},\"startsAt\":"
+	    "\"2026-11-16T03:03:00Z\"}]}", "alerts[1].labels.incident: expected "
+	    "an incident code");
+	/* Cut on a character's boundary: 22 characters of 3 bytes, 21 shown. */
+	refused("{\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":"
+	    "\"X\",\"incident\":\"あいうえおかきくけこさしすせそたちつてとなに\"},"
+	    "\"startsAt\":\"2026-11-16T03:03:00Z\"}]}",
+	    "got \"あいうえおかきくけこさしすせそたちつてとな\"");
 }
 
 static void
@@ -198,6 +213,17 @@ test_zabbix(void **state)
 	assert_int_equal(b.a[0].at, at("2026-11-16T14:15:00+09:00"));
 	assert_string_equal(json_string_value(json_object_get(b.a[0].labels,
 	    "service")), "mail");
+	wh_batch_free(&b);
+	json_object_set_new(j, "event_tags", json_string(
+	    "[{\"tag\":\"incident\",\"value\":\"--x\"}]"));
+	assert_int_equal(webhook_zabbix(j, &jst, &b, err, sizeof(err)), -1);
+	assert_string_equal(err, "event_tags: tag incident: expected an incident "
+	    "code: 1 to 64 of A-Z a-z 0-9 . _ -, beginning with a letter or "
+	    "digit, got \"--x\"");
+	wh_batch_free(&b);
+	json_object_set_new(j, "event_tags", json_string(
+	    "[{\"tag\":\"incident\",\"value\":\"2026-0001\"}]"));
+	assert_int_equal(webhook_zabbix(j, &jst, &b, err, sizeof(err)), 0);
 	wh_batch_free(&b);
 	json_object_set_new(j, "event_tags", json_string("[broken"));
 	assert_int_equal(webhook_zabbix(j, &jst, &b, err, sizeof(err)), -1);
