@@ -31,6 +31,14 @@ expect_match "line 7" "$(sed -n 7p <<<"$out")" '^\{"ok":true,"id":[0-9]+,"incide
 expect_eq "incidents" "$(sql "select string_agg(code, ' ' order by id) from incident")" "$inc NOC_2026.11-3"
 pass "the socket refuses codes that begin with . _ - or hold : or /, and goes on"
 
+# A syntax error near a cut character: the answer is still JSON (jansson
+# quotes the bytes near the error, "メ" cut after two of its three bytes).
+printf '{"{idn":"idn\\\\\\\\\\\xe3\x83\xa1\xff\x0f\xff\xff\xff)\xff\xff\xff\xff{"kind{":\n' >"$T/cut"
+out=$("$SOCHI" send <"$T/cut" || true)
+python3 -c 'import json, sys; a = json.loads(sys.argv[1]); assert a["ok"] is False and a["line"] == 1 and a["error"].startswith("invalid JSON at column 18: "), a' "$out" ||
+	fail "the answer to a line with a cut character is not JSON: $out"
+pass "an answer quoting a cut character is valid JSON"
+
 # The CLI: sochid's refusal is printed and the exit status is 1.
 rc=0; err=$("$SOCHI" open t --code -rf 2>&1 >/dev/null) || rc=$?
 expect_eq "sochi open --code -rf: exit status" "$rc" 1

@@ -289,6 +289,35 @@ test_bad(void **state)
 	}
 }
 
+/*
+ * Found by fuzz_event: jansson quotes the bytes near a syntax error, cut in
+ * the middle of a character (here "メ", e3 83 a1), and the answer carrying
+ * that message was not valid JSON.  It must always be.
+ */
+static void
+test_answer_is_json(void **state)
+{
+	static const char line[] = "{\"{idn\":\"idn\\\\\\\\\\\xe3\x83\xa1\xff\x0f"
+	    "\xff\xff\xff)\xff\xff\xff\xff{\"kind{\":";
+	struct sochi_event ev;
+	struct sbuf b = SBUF_INIT;
+	json_error_t e;
+	json_t *j;
+	char err[512];
+
+	assert_int_equal(decode(line, &ev, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "invalid JSON at column"));
+	assert_int_equal(sbuf_adds(&b, "{\"ok\":false,\"error\":"), 0);
+	assert_int_equal(sbuf_add_json_string(&b, err, strlen(err)), 0);
+	assert_int_equal(sbuf_adds(&b, ",\"line\":1}"), 0);
+	if ((j = json_loads(b.data, 0, &e)) == NULL)
+		fail_msg("the answer is not JSON (%s): %s", e.text, b.data);
+	assert_non_null(strstr(json_string_value(json_object_get(j, "error")),
+	    "invalid JSON"));
+	json_decref(j);
+	sbuf_free(&b);
+}
+
 static void
 test_long_value_shortened(void **state)
 {
@@ -386,6 +415,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_answer_is_json),
 		cmocka_unit_test(test_long_value_shortened),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_row),
