@@ -50,7 +50,23 @@ add(struct lint *l, enum lint_severity sev, const char *code,
 		l->errors++;
 }
 
-/* Reads ASCII or full-width digits with optional commas; 0 if none. */
+/*
+ * Past this a number in a note is no figure of an outage; reading stops
+ * growing it there rather than overflow (a note is a sender's text).
+ */
+#define NUMBER_MAX	1000000000000000LL	/* 10^15 */
+
+/* v * 10 + d, held at NUMBER_MAX. */
+static int64_t
+add_digit(int64_t v, int d)
+{
+	return v >= NUMBER_MAX / 10 ? NUMBER_MAX : v * 10 + d;
+}
+
+/*
+ * Reads ASCII or full-width digits with optional commas; 0 if none.  A
+ * number of more than fifteen digits reads as NUMBER_MAX.
+ */
 static size_t
 read_number(const char *s, int64_t *out)
 {
@@ -61,12 +77,12 @@ read_number(const char *s, int64_t *out)
 
 	for (;;) {
 		if (p[used] >= '0' && p[used] <= '9') {
-			v = v * 10 + (p[used] - '0');
+			v = add_digit(v, p[used] - '0');
 			used++;
 			any = 1;
 		} else if (p[used] == 0xef && p[used + 1] == 0xbc &&
 		    p[used + 2] >= 0x90 && p[used + 2] <= 0x99) {
-			v = v * 10 + (p[used + 2] - 0x90);	/* ０-９ */
+			v = add_digit(v, p[used + 2] - 0x90);	/* ０-９ */
 			used += 3;
 			any = 1;
 		} else if (any && p[used] == ',' && p[used + 1] >= '0' &&
@@ -119,6 +135,7 @@ lint_stated_durations(const char *text, int64_t *out, size_t max)
 			p += k + strlen("分間");
 			ok = 1;
 		}
+		/* Parts of up to NUMBER_MAX each: (d * 24 + h) * 60 + m fits. */
 		if (ok)
 			out[found++] = (d * 24 + h) * 60 + m;
 	}

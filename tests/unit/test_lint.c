@@ -142,6 +142,15 @@ test_stated_durations(void **state)
 	assert_int_equal(m[0], 45);
 	assert_int_equal(m[1], 60);
 	assert_int_equal(lint_stated_durations("継続時間：不明", m, 4), 0);
+	/*
+	 * Numbers too long to be figures are held at 10^15 instead of
+	 * overflowing (undefined behaviour, which the sanitizer run reports).
+	 */
+	assert_int_equal(lint_stated_durations("継続時間："
+	    "99999999999999999999999999日間１２３４５６７８９０１２３４５６７８９時間"
+	    "0分間", m, 4), 1);
+	assert_int_equal(m[0], (1000000000000000LL * 24 + 1000000000000000LL) *
+	    60);
 }
 
 static void
