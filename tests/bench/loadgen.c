@@ -189,6 +189,19 @@ build(struct lconn *c, long k, FILE *copy)
 	}
 }
 
+/* Everything a connection holds, its socket last. */
+static void
+lconn_free(struct lconn *c)
+{
+	free(c->out);
+	free(c->ends);
+	free(c->t_sent);
+	free(c->bad);
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
+}
+
 static int
 cmp64(const void *a, const void *b)
 {
@@ -229,7 +242,7 @@ main(int argc, char *argv[])
 	int64_t start, elapsed, *lat;
 	size_t nlat = 0, ok = 0, refused = 0, wrong = 0, alive;
 	long k;
-	int ch;
+	int ch, rv;
 
 	while ((ch = getopt_long(argc, argv, "c:n:w:q", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -265,15 +278,18 @@ main(int argc, char *argv[])
 	    (o.bad_every ? o.bad_every : o.events + 1) + 2), sizeof(*lat));
 	if (cs == NULL || pfds == NULL || lat == NULL)
 		die("out of memory");
-	for (k = 0; k < o.conns; k++)
+	for (k = 0; k < o.conns; k++) {
+		cs[k].fd = -1;
 		build(&cs[k], k, copy);
+	}
 	if (copy != NULL)
 		fclose(copy);
 	for (k = 0; k < o.conns; k++)
 		if ((cs[k].fd = dial()) == -1) {
 			fprintf(stderr, "sochi-loadgen: connect: %s\n",
 			    strerror(errno));
-			return 2;
+			rv = 2;
+			goto out;
 		}
 
 	start = now_us();
@@ -377,6 +393,7 @@ main(int argc, char *argv[])
 	elapsed = now_us() - start;
 	if (ids != NULL)
 		fclose(ids);
+	ids = NULL;
 	qsort(lat, nlat, sizeof(*lat), cmp64);
 	if (o.tcp != NULL)
 		ok -= (size_t)o.conns;	/* the auth answers */
@@ -387,8 +404,17 @@ main(int argc, char *argv[])
 	    nlat ? lat[nlat / 2] / 1e3 : 0.0,
 	    nlat ? lat[(size_t)((double)nlat * 0.99)] / 1e3 : 0.0,
 	    nlat ? lat[nlat - 1] / 1e3 : 0.0);
+	rv = wrong ? 1 : 0;
 	for (k = 0; k < o.conns; k++)
 		if (cs[k].nans != cs[k].nlines)
-			return 1;
-	return wrong ? 1 : 0;
+			rv = 1;
+out:
+	for (k = 0; k < o.conns; k++)
+		lconn_free(&cs[k]);
+	free(cs);
+	free(pfds);
+	free(lat);
+	if (ids != NULL)
+		fclose(ids);
+	return rv;
 }
