@@ -232,7 +232,8 @@ timeline_build(const struct tl_incident *inc, const struct tl_event *evs,
 		    !has_id(retracted, nret, evs[i].id) &&
 		    !has_id(superseded, nsup, evs[i].id))
 			live[nlive++] = &evs[i];
-	qsort(live, nlive, sizeof(*live), by_time);
+	if (nlive > 1)
+		qsort(live, nlive, sizeof(*live), by_time);
 
 	for (i = 0; i < nlive; i++) {
 		const struct tl_event *ev = live[i];
@@ -459,7 +460,10 @@ timeline_build(const struct tl_incident *inc, const struct tl_event *evs,
 	}
 
 	/* Impacts: numbered by start; 発生 is the first start. */
-	qsort(tl->impacts, tl->nimpacts, sizeof(*tl->impacts), impact_order);
+	/* Never qsort(NULL, 0, ...): glibc declares the array nonnull. */
+	if (tl->nimpacts > 1)
+		qsort(tl->impacts, tl->nimpacts, sizeof(*tl->impacts),
+		    impact_order);
 	tl->all_recovered = tl->nimpacts > 0;
 	for (i = 0; i < tl->nimpacts; i++) {
 		struct tl_impact *im = &tl->impacts[i];
@@ -507,7 +511,8 @@ timeline_build(const struct tl_incident *inc, const struct tl_event *evs,
 				    tl->inquiries.channels[i].at;
 		}
 	}
-	qsort(tl->notes, tl->nnotes, sizeof(*tl->notes), note_order);
+	if (tl->nnotes > 1)
+		qsort(tl->notes, tl->nnotes, sizeof(*tl->notes), note_order);
 
 	/* Detection and identification: the first entries of those phases. */
 	for (i = 0; i < tl->nentries; i++) {
