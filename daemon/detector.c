@@ -69,6 +69,7 @@ static struct {
 	struct watched_list all;	/* every incident seen */
 	struct watched_list queue;	/* to be read again, in order */
 	int		 busy;		/* an evaluation is running */
+	struct job	*job;		/* that evaluation, freed at exit if it is */
 	struct child_list children;	/* notify commands running */
 	struct event	*ev_chld;	/* SIGCHLD */
 	struct event	*ev_hourly;	/* deadline check */
@@ -632,6 +633,7 @@ job_end(struct job *j)
 {
 	store_incident_free(&j->si);
 	free(j);
+	d.job = NULL;
 	d.busy = 0;
 	next();
 }
@@ -693,6 +695,7 @@ next(void)
 	j->w = e->w;
 	free(e);
 	d.busy = 1;
+	d.job = j;
 	p[0] = j->w->code;
 	if (pgq_query(STORE_INCIDENT_SQL, 1, p, incident_cb, j) == -1)
 		incident_cb(NULL, "out of memory", j);
@@ -765,6 +768,11 @@ detector_free(void)
 	while ((e = TAILQ_FIRST(&q)) != NULL) {
 		TAILQ_REMOVE(&q, e, entry);
 		free(e);
+	}
+	/* A reading still in flight: pgq_free drops it without calling back. */
+	if (d.job != NULL) {
+		store_incident_free(&d.job->si);
+		free(d.job);
 	}
 	while ((w = TAILQ_FIRST(&d.all)) != NULL) {
 		TAILQ_REMOVE(&d.all, w, entry);

@@ -6,10 +6,12 @@
 # Built with AddressSanitizer, sochid keeps freed memory in a quarantine
 # (256 MB by default) that would hide whether it holds what it reads.
 sanitized=0
-if ldd "$SOCHID" 2>/dev/null | grep -q libasan; then
+case $(ldd "$SOCHID" 2>/dev/null) in
+*libasan*)
 	sanitized=1
 	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4"
-fi
+	;;
+esac
 sb_up
 inc=$(open_incident "back-pressure")
 pid=$(sochid_pid)
