@@ -725,12 +725,28 @@ listener_count(void)
 void
 listener_free(void)
 {
+	struct conn *c;
 	struct req *r;
 
 	if (l.unix_l != NULL)
 		evconnlistener_free(l.unix_l);
 	if (l.tcp_l != NULL)
 		evconnlistener_free(l.tcp_l);
+	/*
+	 * Connections still here when the loop ended: a second signal, or a
+	 * drain that gave up waiting for the database.  The writer is freed
+	 * after this without calling back into their requests.
+	 */
+	while ((c = TAILQ_FIRST(&l.conns)) != NULL) {
+		if (c->bev != NULL)
+			bufferevent_free(c->bev);
+		while ((r = TAILQ_FIRST(&c->reqs)) != NULL) {
+			TAILQ_REMOVE(&c->reqs, r, entry);
+			free(r);
+		}
+		TAILQ_REMOVE(&l.conns, c, entry);
+		free(c);
+	}
 	if (l.unix_path != NULL) {
 		unlink(l.unix_path);
 		free(l.unix_path);

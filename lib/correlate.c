@@ -53,12 +53,172 @@ conds_free(struct cond *c, size_t n)
 	free(c);
 }
 
+/*
+ * What an expression may cost.  glibc's regcomp copies a repeated part of
+ * an expression once per repetition ("a{3}" becomes "aaa", "a+" "aa*"),
+ * and a repetition of a repetition multiplies: the config fuzzer ran
+ * regcomp out of memory with "x++++++++++++++++++++++" (2^22 copies).
+ */
+#define RE_ELEMENTS_MAX	4096
+#define RE_DEPTH_MAX	32
+
+/* {m}, {m,} or {m,n} at p: the copies it makes and its length; 0 if none. */
+static size_t
+interval(const char *p, long *copies)
+{
+	const char *q = p + 1;
+	long m = 0, n;
+
+	if (*q < '0' || *q > '9')
+		return 0;
+	while (*q >= '0' && *q <= '9' && m <= 100000)
+		m = m * 10 + (*q++ - '0');
+	n = m;
+	if (*q == ',') {
+		q++;
+		if (*q == '}')
+			n = m + 1;	/* {m,} is m copies and a star */
+		else {
+			for (n = 0; *q >= '0' && *q <= '9' && n <= 100000; )
+				n = n * 10 + (*q++ - '0');
+		}
+	}
+	if (*q != '}')
+		return 0;
+	*copies = n > m ? n : m;
+	if (*copies < 1)
+		*copies = 1;
+	return (size_t)(q + 1 - p);
+}
+
+/*
+ * Refuses what would make a rule's expression expensive before regcomp
+ * sees it: more than RE_ELEMENTS_MAX elements once its repetitions are
+ * expanded, groups nested deeper than RE_DEPTH_MAX, a repetition operator
+ * applied straight to another (a**, a+?: undefined in POSIX, and the
+ * multiplier above), and back-references, with which glibc's regexec can
+ * take time exponential in the length of the label a sender chose.
+ * Returns 0, or -1 with the reason in why.
+ */
+static int
+re_check(const char *re, char *why, size_t whylen)
+{
+	long open[RE_DEPTH_MAX];	/* elements before each open group */
+	long elements = 0;		/* so far, repetitions expanded */
+	long last = 0;			/* elements of what a repetition would repeat */
+	long copies;
+	int depth = 0, repeated = 0;
+	const unsigned char *p = (const unsigned char *)re;
+	size_t len;
+
+	while (*p != '\0') {
+		len = 0;
+		copies = 0;
+		if (*p == '*' || *p == '?')
+			copies = 1, len = 1;
+		else if (*p == '+')
+			copies = 2, len = 1;
+		else if (*p == '{')
+			len = interval((const char *)p, &copies);
+		if (len > 0) {
+			if (repeated) {
+				snprintf(why, whylen, "a repetition of a repetition "
+				    "(\"%.*s\" after another); group the first, as "
+				    "in (a+)?", (int)len, (const char *)p);
+				return -1;
+			}
+			elements += last * (copies - 1);
+			last *= copies;
+			repeated = 1;
+			p += len;
+		} else {
+			repeated = 0;
+			switch (*p) {
+			case '(':
+				if (depth == RE_DEPTH_MAX) {
+					snprintf(why, whylen, "groups nested deeper "
+					    "than %d", RE_DEPTH_MAX);
+					return -1;
+				}
+				open[depth++] = elements;
+				last = 0;
+				p++;
+				break;
+			case ')':
+				if (depth > 0)
+					last = elements - open[--depth];
+				else {
+					elements++;	/* unmatched: regcomp decides */
+					last = 1;
+				}
+				p++;
+				break;
+			case '|':
+				last = 0;
+				p++;
+				break;
+			case '\\':
+				if (p[1] >= '1' && p[1] <= '9') {
+					snprintf(why, whylen, "a back-reference "
+					    "(\\%c): matching could take very long",
+					    p[1]);
+					return -1;
+				}
+				p += p[1] != '\0' ? 2 : 1;
+				elements++;
+				last = 1;
+				break;
+			case '[':
+				/* A bracket expression is one element. */
+				p++;
+				if (*p == '^')
+					p++;
+				if (*p == ']')
+					p++;
+				while (*p != '\0' && *p != ']') {
+					if (*p == '[' && (p[1] == ':' || p[1] == '.' ||
+					    p[1] == '=')) {
+						const char *end = strchr(
+						    (const char *)p + 2, p[1]);
+
+						while (end != NULL && end[1] != ']')
+							end = strchr(end + 1, p[1]);
+						if (end == NULL)
+							break;
+						p = (const unsigned char *)end + 2;
+					} else
+						p++;
+				}
+				if (*p == ']')
+					p++;
+				elements++;
+				last = 1;
+				break;
+			default:
+				/* One character, however many bytes. */
+				p++;
+				while ((*p & 0xc0) == 0x80)
+					p++;
+				elements++;
+				last = 1;
+				break;
+			}
+		}
+		if (elements > RE_ELEMENTS_MAX) {
+			snprintf(why, whylen, "too large once its repetitions are "
+			    "expanded (more than %d elements)", RE_ELEMENTS_MAX);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Parses "a=b, c=~d" into conditions; -1 with a message. */
 static int
 parse(const char *match, struct cond **out, size_t *nout, char *err,
     size_t errlen)
 {
-	char *copy, *part, *save = NULL, *eq, *label, *val, anchored[1024];
+	char *copy, *part, *save = NULL, *eq, *label, *val, *anchored, why[160];
 	struct cond *c = NULL, *p;
 	size_t n = 0;
 	int rc;
@@ -89,9 +249,17 @@ parse(const char *match, struct cond **out, size_t *nout, char *err,
 		val = eq + 1;
 		if (*val == '~') {
 			val = trim(val + 1);
-			snprintf(anchored, sizeof(anchored), "^(%s)$", val);
-			if ((rc = regcomp(&c[n].re, anchored,
-			    REG_EXTENDED | REG_NOSUB)) != 0) {
+			if (re_check(val, why, sizeof(why)) == -1) {
+				snprintf(err, errlen, "match: %s=~%s: %s", label, val,
+				    why);
+				goto bad;
+			}
+			if ((anchored = malloc(strlen(val) + 5)) == NULL)
+				goto bad;
+			sprintf(anchored, "^(%s)$", val);
+			rc = regcomp(&c[n].re, anchored, REG_EXTENDED | REG_NOSUB);
+			free(anchored);
+			if (rc != 0) {
 				char m[128];
 
 				regerror(rc, &c[n].re, m, sizeof(m));

@@ -16,6 +16,7 @@ enum ftype {
 	F_STRING,		/* any string, may be empty */
 	F_TEXT,			/* a non-empty string */
 	F_NAME,			/* a short identifier: [A-Za-z0-9._:-], 1..64 bytes */
+	F_CODE,			/* an incident code (event_valid_code) */
 	F_KEY,			/* a non-empty string of at most EVENT_KEY_MAX bytes */
 	F_COUNT,		/* an integer >= 0 */
 	F_ID,			/* an integer > 0 */
@@ -60,7 +61,7 @@ static const struct field fields[] = {
 	{ "key", F_KEY, K_ANY, 0, NULL, 1 },
 	{ "actor", F_TEXT, K_ANY, 0, NULL, 1 },
 	{ "at", F_TIME, K_ANY, K(KIND_ACTION) | K(KIND_IMPACT), NULL, 1 },
-	{ "incident", F_NAME, K_ANY, 0, NULL, 1 },
+	{ "incident", F_CODE, K_ANY, 0, NULL, 1 },
 	{ "supersedes", F_ID, K_ANY & ~(K(KIND_INCIDENT) | K(KIND_RETRACT)), 0,
 	    NULL, 1 },
 
@@ -70,7 +71,7 @@ static const struct field fields[] = {
 	{ "category", F_CATEGORY, K(KIND_INCIDENT), 0, NULL, 0 },
 	{ "location", F_TEXT, K(KIND_INCIDENT), 0, NULL, 0 },
 	{ "equipment", F_TEXT, K(KIND_INCIDENT), 0, NULL, 0 },
-	{ "code", F_NAME, K(KIND_INCIDENT), 0, NULL, 0 },
+	{ "code", F_CODE, K(KIND_INCIDENT), 0, NULL, 0 },
 	{ "filed", F_DATE, K(KIND_INCIDENT), 0, NULL, 0 },
 
 	{ "text", F_TEXT, K(KIND_ACTION) | K(KIND_NOTICE) | K(KIND_NOTE) |
@@ -200,6 +201,32 @@ valid_name(const char *s, size_t n)
 	return 1;
 }
 
+/*
+ * Incident codes travel further than other names: into notify_command's
+ * arguments, file names in the spool folder and people's shells.  A code
+ * that began with '-' would read as an option, one with ':' or '/' as
+ * something else again, so a code is a letter or digit followed by letters,
+ * digits, '.', '_' and '-'.
+ */
+int
+event_valid_code(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > EVENT_CODE_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9'))
+			continue;
+		if (i == 0 || !(c == '.' || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
 static int
 valid_date(const char *s)
 {
@@ -235,8 +262,8 @@ check_field(const struct field *f, const char *name, json_t *v,
 	char buf[256], list[128];
 
 	switch (f->type) {
-	case F_STRING: case F_TEXT: case F_NAME: case F_KEY: case F_TIME:
-	case F_DATE: case F_ENUM: case F_PHASE: case F_SECTION:
+	case F_STRING: case F_TEXT: case F_NAME: case F_CODE: case F_KEY:
+	case F_TIME: case F_DATE: case F_ENUM: case F_PHASE: case F_SECTION:
 		if (!json_is_string(v))
 			return fail(err, errlen, name, "expected a string, got", v);
 		s = json_string_value(v);
@@ -268,6 +295,10 @@ check_field(const struct field *f, const char *name, json_t *v,
 		if (!valid_name(s, n))
 			return fail(err, errlen, name, "expected 1 to 64 of "
 			    "A-Z a-z 0-9 . _ : -, got", v);
+		break;
+	case F_CODE:
+		if (!event_valid_code(s, n))
+			return fail(err, errlen, name, EVENT_CODE_RULE ", got", v);
 		break;
 	case F_KEY:
 		if (n == 0 || n > EVENT_KEY_MAX)

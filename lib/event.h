@@ -31,6 +31,10 @@ enum sochi_kind {
 #define EVENT_KEY_MAX	200
 #define EVENT_CODE_MAX	64
 
+/* How an incident code is written, for messages. */
+#define EVENT_CODE_RULE	"expected an incident code: 1 to 64 of A-Z a-z 0-9 . _ -, " \
+			"beginning with a letter or digit"
+
 /* What the decoder needs to know of the configuration. */
 struct event_rules {
 	const char *const *phases;	/* configured phase ids, NULL-terminated */
@@ -56,6 +60,8 @@ struct sochi_event {
 };
 
 const char	*event_kind_name(enum sochi_kind);
+/* Whether s[0..n) is an incident code: [A-Za-z0-9][A-Za-z0-9._-]*, <= 64 bytes. */
+int		 event_valid_code(const char *, size_t);
 int		 event_kind_from_name(const char *, enum sochi_kind *);
 
 /*

@@ -79,8 +79,23 @@ comma(const char *s)
 }
 
 /*
+ * Past this a number in a note is no figure of an outage; reading stops
+ * growing it there rather than overflow (a note is a sender's text), and
+ * days, hours and minutes of up to this much each still fit in minutes.
+ */
+#define NUMBER_MAX	1000000000000000LL	/* 10^15 */
+
+/* v * 10 + d, held at NUMBER_MAX. */
+static int64_t
+add_digit(int64_t v, int d)
+{
+	return v >= NUMBER_MAX / 10 ? NUMBER_MAX : v * 10 + d;
+}
+
+/*
  * Reads digits with optional separators (and, with dec, a decimal part
- * after . or ．), as value * 10^(*dec); returns bytes used or 0.
+ * after . or ．), as value * 10^(*dec); returns bytes used or 0.  A number
+ * of more than fifteen digits reads as NUMBER_MAX.
  */
 static size_t
 read_number(const char *s, int64_t *out, int *dec)
@@ -93,8 +108,7 @@ read_number(const char *s, int64_t *out, int *dec)
 		*dec = 0;
 	for (;;) {
 		if ((k = digit(s + used, &d)) > 0) {
-			if (v < INT64_MAX / 100)
-				v = v * 10 + d;
+			v = add_digit(v, d);
 			used += k;
 			any = 1;
 		} else if (any && (c = comma(s + used)) > 0 &&
@@ -109,8 +123,7 @@ read_number(const char *s, int64_t *out, int *dec)
 		if (digit(s + used + c, &d) > 0) {
 			used += c;
 			while ((k = digit(s + used, &d)) > 0) {
-				if (v < INT64_MAX / 100)
-					v = v * 10 + d;
+				v = add_digit(v, d);
 				(*dec)++;
 				used += k;
 			}

@@ -83,28 +83,82 @@ sbuf_printf(struct sbuf *b, const char *fmt, ...)
 }
 
 /*
- * Appends s as a JSON string literal.  The input is already valid UTF-8 (it
- * came out of jansson or out of our own code); only the characters JSON
- * requires to be escaped are escaped.
+ * Length of the UTF-8 character at s[0..n), or 0 when those bytes do not
+ * begin one (a stray continuation byte, a cut or overlong sequence, a
+ * surrogate, a code point past U+10FFFF).
+ */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		if (s[0] == 0xe0)
+			lo = 0xa0;
+		else if (s[0] == 0xed)
+			hi = 0x9f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		if (s[0] == 0xf0)
+			lo = 0x90;
+		else if (s[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (len > n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/*
+ * Appends s as a JSON string literal, escaping what JSON requires.  Most
+ * text is valid UTF-8 already (it came out of jansson or out of our own
+ * code), but not all: jansson's own error messages quote the bytes near a
+ * syntax error, cut anywhere.  Each byte that does not begin a valid
+ * character becomes U+FFFD, so that what is written is always valid JSON
+ * (the fuzz_event harness found an answer line a sender could not parse).
  */
 int
 sbuf_add_json_string(struct sbuf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run = 0, clen;
 
 	if (sbuf_addc(b, '"') == -1)
 		return -1;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < n) {
+		unsigned char c = u[i];
 		char esc[7];
 		size_t elen = 2;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (c >= 0x80) {
+			if ((clen = utf8_len(u + i, n - i)) > 0) {
+				i += clen;
+				continue;
+			}
+			if (sbuf_add(b, s + run, i - run) == -1 ||
+			    sbuf_add(b, "\xef\xbf\xbd", 3) == -1)
+				return -1;
+			run = ++i;
 			continue;
+		}
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
 		if (sbuf_add(b, s + run, i - run) == -1)
 			return -1;
-		run = i + 1;
+		run = ++i;
 		esc[0] = '\\';
 		switch (c) {
 		case '"': esc[1] = '"'; break;

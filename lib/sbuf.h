@@ -23,6 +23,7 @@ int	sbuf_printf(struct sbuf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	sbuf_vprintf(struct sbuf *, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
+/* A JSON string literal; bytes that are not UTF-8 become U+FFFD. */
 int	sbuf_add_json_string(struct sbuf *, const char *, size_t);
 /* {"a","b"}: a PostgreSQL text array literal of the strings. */
 int	sbuf_pg_array(struct sbuf *, char *const *, int);

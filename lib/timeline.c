@@ -348,7 +348,8 @@ versions_build(const struct tl_event *evs, size_t n, struct versions *vs)
 		vs->v[i] = (struct vnode){ NONE, NONE, NONE, 0 };
 	}
 	sort_evs = evs;
-	qsort(vs->byid, n, sizeof(*vs->byid), by_id);
+	if (n > 1)
+		qsort(vs->byid, n, sizeof(*vs->byid), by_id);
 	for (i = 0; i < n; i++)
 		if (evs[i].kind == KIND_RETRACT &&
 		    (p = find_id(vs, dint(evs[i].data, "target", 0))) != NONE &&
@@ -452,8 +453,9 @@ versions_conflicts(const struct versions *vs, struct timeline *tl)
 		tl->conflicts[tl->nconflicts++] = (struct tl_conflict){
 		    vs->evs[p].id, vs->evs[vs->v[p].chosen].id, vs->evs[i].id };
 	}
-	qsort(tl->conflicts, tl->nconflicts, sizeof(*tl->conflicts),
-	    conflict_order);
+	if (tl->nconflicts > 1)
+		qsort(tl->conflicts, tl->nconflicts, sizeof(*tl->conflicts),
+		    conflict_order);
 	return 0;
 oom:
 	return -1;
@@ -825,7 +827,9 @@ timeline_build_opts(const struct tl_incident *inc, const struct tl_event *evs,
 		item_init(&items[i], live[i], cf);
 		order[i] = &items[i];
 	}
-	qsort(order, nlive, sizeof(*order), item_order);
+	/* Never qsort(NULL, 0, ...): glibc declares the array nonnull. */
+	if (nlive > 1)
+		qsort(order, nlive, sizeof(*order), item_order);
 
 	for (i = 0; i < nlive; i++) {
 		const struct tl_event *ev = order[i]->ev;
@@ -950,7 +954,8 @@ timeline_build_opts(const struct tl_incident *inc, const struct tl_event *evs,
 	}
 
 	/* Impacts, one name at a time. */
-	qsort(imps, nimps, sizeof(*imps), impact_item_order);
+	if (nimps > 1)
+		qsort(imps, nimps, sizeof(*imps), impact_item_order);
 	for (i = 0; i < nimps; i = j) {
 		const char *name = dstr(imps[i]->ev->data, "name");
 
@@ -998,7 +1003,9 @@ timeline_build_opts(const struct tl_incident *inc, const struct tl_event *evs,
 	}
 
 	/* Impacts: numbered by start over those shown; 発生 is the first start. */
-	qsort(tl->impacts, tl->nimpacts, sizeof(*tl->impacts), impact_order);
+	if (tl->nimpacts > 1)
+		qsort(tl->impacts, tl->nimpacts, sizeof(*tl->impacts),
+		    impact_order);
 	for (i = 0; i < tl->nimpacts; i++) {
 		struct tl_impact *im = &tl->impacts[i];
 
@@ -1073,11 +1080,14 @@ timeline_build_opts(const struct tl_incident *inc, const struct tl_event *evs,
 				    tl->inquiries.channels[i].at;
 		}
 	}
-	qsort(tl->inquiries.channels, tl->inquiries.nchannels,
-	    sizeof(*tl->inquiries.channels), channel_order);
-	qsort(tl->inquiries.topics, tl->inquiries.ntopics,
-	    sizeof(*tl->inquiries.topics), topic_order);
-	qsort(tl->notes, tl->nnotes, sizeof(*tl->notes), note_order);
+	if (tl->inquiries.nchannels > 1)
+		qsort(tl->inquiries.channels, tl->inquiries.nchannels,
+		    sizeof(*tl->inquiries.channels), channel_order);
+	if (tl->inquiries.ntopics > 1)
+		qsort(tl->inquiries.topics, tl->inquiries.ntopics,
+		    sizeof(*tl->inquiries.topics), topic_order);
+	if (tl->nnotes > 1)
+		qsort(tl->notes, tl->nnotes, sizeof(*tl->notes), note_order);
 
 	/* Detection and identification: the first entries of those phases. */
 	for (i = 0; i < tl->nentries; i++) {

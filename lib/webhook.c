@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event.h"
 #include "rfc3339.h"
 #include "webhook.h"
 
@@ -77,6 +78,28 @@ string_map(json_t *v, const char *what, char *err, size_t errlen)
 	return json_incref(v);
 }
 
+/*
+ * A label "incident" names the incident outright (webhook_row), so it is
+ * held to what an incident code may be, as the NDJSON field is; an empty
+ * one names none.  what is the label's path for the message.
+ */
+static int
+incident_label(json_t *labels, const char *what, char *err, size_t errlen)
+{
+	json_t *v = json_object_get(labels, "incident");
+	const char *s = json_string_value(v);
+	size_t n = json_string_length(v);
+
+	if (s == NULL || n == 0 || event_valid_code(s, n))
+		return 0;
+	/* Shown shortened, on a character's boundary. */
+	if (n > 64)
+		for (n = 64; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80; n--)
+			;
+	return fail(err, errlen, "%s: " EVENT_CODE_RULE ", got \"%.*s\"", what,
+	    (int)n, s);
+}
+
 /* A stable stand-in fingerprint: FNV-1a of the sorted labels. */
 static void
 labels_fingerprint(json_t *labels, char *out, size_t len)
@@ -136,6 +159,9 @@ alerts(json_t *root, struct wh_batch *b, char *err, size_t errlen)
 		snprintf(what, sizeof(what), "alerts[%zu].annotations", i);
 		if ((w->annotations = string_map(json_object_get(a,
 		    "annotations"), what, err, errlen)) == NULL)
+			return -1;
+		snprintf(what, sizeof(what), "alerts[%zu].labels.incident", i);
+		if (incident_label(w->labels, what, err, errlen) == -1)
 			return -1;
 		w->name = json_string_value(json_object_get(w->labels,
 		    "alertname"));
@@ -281,6 +307,9 @@ webhook_zabbix(json_t *root, const struct zone *z, struct wh_batch *b,
 				    json_string(v ? v : ""));
 		}
 		json_decref(tj);
+		if (incident_label(w->labels, "event_tags: tag incident", err,
+		    errlen) == -1)
+			return -1;
 	}
 	if (user != NULL)
 		json_object_set_new(w->annotations, "user", json_string(user));

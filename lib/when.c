@@ -142,8 +142,13 @@ when_parse(const char *s, const struct zone *z, int64_t now, int64_t *out,
 		*out = now;
 		return 0;
 	}
-	if (s[0] == '-' && (n = num(s + 1, 1, 4, &v)) > 0 && s[1 + n + 1] ==
-	    '\0' && (s[1 + n] == 'm' || s[1 + n] == 'h' || s[1 + n] == 'd')) {
+	/*
+	 * -15m, -2h, -1d.  The unit is looked at before the byte after it, so
+	 * that "-1" (no unit) is refused without reading past its NUL.
+	 */
+	if (s[0] == '-' && (n = num(s + 1, 1, 4, &v)) > 0 &&
+	    (s[1 + n] == 'm' || s[1 + n] == 'h' || s[1 + n] == 'd') &&
+	    s[1 + n + 1] == '\0') {
 		int64_t unit = s[1 + n] == 'm' ? 60 : s[1 + n] == 'h' ? 3600 :
 		    86400;
 

@@ -32,6 +32,10 @@ bad '[sochid]\nmax_pending = lots\n' "bad.conf:2: max_pending: expected an integ
 bad '[sochid]\nsocket_mode = rw\n' "bad.conf:2: socket_mode: expected an octal mode"
 bad '[sochid]\nlisten_http = 127.0.0.1:http\n' "bad.conf:2: listen_http: expected host"
 bad '[secrets]\na = b\n' "bad.conf:2: \[secrets\] a: unknown key"
+# Expressions that would make regcomp or regexec blow up (found by fuzz_config).
+bad '[rule.x]\nmatch = a=~x++++++++++++++++++++++\n' "^sochid: $T/bad.conf:2: \[rule.x\] match: a=~x\+{22}: a repetition of a repetition \(\"\+\" after another\); group the first, as in \(a\+\)\?$"
+bad '[rule.x]\nmatch = a=~(a{64}){65}\n' "bad.conf:2: \[rule.x\] match: a=~\(a\{64\}\)\{65\}: too large once its repetitions are expanded \(more than 4096 elements\)$"
+bad '[rule.x]\nmatch = a=~(a*)\\1\n' "bad.conf:2: \[rule.x\] match: a=~\(a\*\)\\\\1: a back-reference \(\\\\1\): matching could take very long$"
 out=$("$SOCHID" -n -f "$T/none.conf" 2>&1) && fail "a missing file was accepted"
 expect_match "missing file" "$out" "none.conf: No such file or directory"
 pass "bad files are refused naming file, line and key"

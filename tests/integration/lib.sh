@@ -21,6 +21,14 @@ cleanup() {
 	local rc=$?
 	local p
 	for p in "${extra_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	# A sochid built with the sanitizers (tests/sanitize.sh) reports
+	# undefined behaviour on its stderr, which is its log: that fails the
+	# test even when the answers were right.
+	if [ -f "$SOCHI_SANDBOX_DIR/sochid.log" ] &&
+		grep -q -e 'runtime error:' -e 'Sanitizer' "$SOCHI_SANDBOX_DIR/sochid.log"; then
+		echo "FAIL: sochid reported undefined behaviour or a memory error"
+		rc=1
+	fi
 	if [ $rc != 0 ] && [ -f "$SOCHI_SANDBOX_DIR/sochid.log" ]; then
 		echo "---- sochid.log (last 30 lines) ----"
 		tail -n 30 "$SOCHI_SANDBOX_DIR/sochid.log"
@@ -56,6 +64,18 @@ open_incident() {
 }
 
 sochid_pid() { cat "$SOCHI_SANDBOX_DIR/sochid.pid"; }
+
+# wait_for SECONDS CONDITION: evaluates the shell condition every 0.1 s
+# until it holds, for at most SECONDS; returns 1 then, and the check after
+# it says what is wrong.  Waiting on a condition rather than sleeping a
+# fixed time keeps a slow machine (or a sanitized build) from failing.
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	until eval "$2"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.1
+	done
+}
 
 # expect_eq WHAT GOT WANT
 expect_eq() { [ "$2" = "$3" ] || fail "$1: got '$2', wanted '$3'"; }

@@ -164,6 +164,15 @@ test_stated_durations(void **state)
 	assert_int_equal(f[0].value, 45);
 	assert_int_equal(f[1].value, 60);
 	assert_int_equal(lint_stated_durations("継続時間：不明", f, 4), 0);
+	/*
+	 * Numbers too long to be figures are held at 10^15 instead of
+	 * overflowing (undefined behaviour, which the sanitizer run reports).
+	 */
+	assert_int_equal(lint_stated_durations("継続時間："
+	    "99999999999999999999999999日間１２３４５６７８９０１２３４５６７８９時間"
+	    "0分間", f, 4), 1);
+	assert_int_equal(f[0].value, (1000000000000000LL * 24 +
+	    1000000000000000LL) * 60);
 	/* Anywhere in a sentence, full-width, with 約. */
 	assert_int_equal(lint_stated_durations("…状態が2時間30分間継続した。", f,
 	    4), 1);

@@ -131,6 +131,21 @@ test_malformed(void **state)
 	refused("{\"alerts\":[{\"status\":\"resolved\",\"labels\":{\"alertname\":"
 	    "\"X\"},\"startsAt\":\"2026-11-16T03:03:00Z\",\"endsAt\":"
 	    "\"0001-01-01T00:00:00Z\"}]}", "alerts[0].endsAt: a resolved alert");
+	/* The label incident is an incident code, as the NDJSON field is. */
+	refused("{\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":"
+	    "\"X\",\"incident\":\"-rf\"},\"startsAt\":\"2026-11-16T03:03:00Z\"}]}",
+	    "alerts[0].labels.incident: expected an incident code: 1 to 64 of "
+	    "A-Z a-z 0-9 . _ -, beginning with a letter or digit, got \"-rf\"");
+	refused("{\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":"
+	    "\"X\"},\"startsAt\":\"2026-11-16T03:03:00Z\"},{\"status\":\"firing\","
+	    "\"labels\":{\"alertname\":\"X\",\"incident\":\"a:b\"},\"startsAt\":"
+	    "\"2026-11-16T03:03:00Z\"}]}", "alerts[1].labels.incident: expected "
+	    "an incident code");
+	/* Cut on a character's boundary: 22 characters of 3 bytes, 21 shown. */
+	refused("{\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":"
+	    "\"X\",\"incident\":\"あいうえおかきくけこさしすせそたちつてとなに\"},"
+	    "\"startsAt\":\"2026-11-16T03:03:00Z\"}]}",
+	    "got \"あいうえおかきくけこさしすせそたちつてとな\"");
 }
 
 static void
@@ -198,6 +213,17 @@ test_zabbix(void **state)
 	assert_int_equal(b.a[0].at, at("2026-11-16T14:15:00+09:00"));
 	assert_string_equal(json_string_value(json_object_get(b.a[0].labels,
 	    "service")), "mail");
+	wh_batch_free(&b);
+	json_object_set_new(j, "event_tags", json_string(
+	    "[{\"tag\":\"incident\",\"value\":\"--x\"}]"));
+	assert_int_equal(webhook_zabbix(j, &jst, &b, err, sizeof(err)), -1);
+	assert_string_equal(err, "event_tags: tag incident: expected an incident "
+	    "code: 1 to 64 of A-Z a-z 0-9 . _ -, beginning with a letter or "
+	    "digit, got \"--x\"");
+	wh_batch_free(&b);
+	json_object_set_new(j, "event_tags", json_string(
+	    "[{\"tag\":\"incident\",\"value\":\"2026-0001\"}]"));
+	assert_int_equal(webhook_zabbix(j, &jst, &b, err, sizeof(err)), 0);
 	wh_batch_free(&b);
 	json_object_set_new(j, "event_tags", json_string("[broken"));
 	assert_int_equal(webhook_zabbix(j, &jst, &b, err, sizeof(err)), -1);
@@ -290,6 +316,47 @@ test_rules_and_rows(void **state)
 	config_free(&cf);
 }
 
+/* Expressions that stay within the bounds compile and match. */
+static void
+test_rule_expressions(void **state)
+{
+	static const struct { const char *match, *value; int hit; } c[] = {
+		{ "a=~(a+)?", "aaa", 1 },
+		{ "a=~(ab){2}", "abab", 1 },
+		{ "a=~(ab){2}", "ab", 0 },
+		{ "a=~x{3}", "xxx", 1 },
+		{ "a=~[]a]+", "]a]", 1 },
+		{ "a=~[[:alpha:]]+[0-9]*", "storage12", 1 },
+		{ "a=~[^)]+", "a(b", 1 },
+		{ "a=~ストレージ.*|Storage.*", "ストレージ機器", 1 },
+		{ "a=~\\(x\\)", "(x)", 1 },
+		{ "a=~(((((((((((a+)+)+)+)+)+)+)+)+)+)+)", "aa", 1 },
+		{ "a=~(a{64}){64}", "a", 0 },
+		{ NULL, NULL, 0 }
+	};
+	struct sochi_config cf;
+	struct correlator *co;
+	json_t *labels;
+	char text[256], err[256];
+	int i;
+
+	for (i = 0; c[i].match != NULL; i++) {
+		snprintf(text, sizeof(text), "[rule.x]\nmatch = %s\n", c[i].match);
+		config_init(&cf);
+		if (config_parse(&cf, text, "t.conf", NULL, err, sizeof(err)) == -1)
+			fail_msg("refused %s: %s", c[i].match, err);
+		co = correlate_new(&cf, err, sizeof(err));
+		assert_non_null(co);
+		labels = json_pack("{s:s}", "a", c[i].value);
+		if ((correlate_match(co, labels) != NULL) != c[i].hit)
+			fail_msg("%s on \"%s\": wanted %s", c[i].match, c[i].value,
+			    c[i].hit ? "a match" : "none");
+		json_decref(labels);
+		correlate_free(co);
+		config_free(&cf);
+	}
+}
+
 static void
 test_rule_errors(void **state)
 {
@@ -304,6 +371,28 @@ test_rule_errors(void **state)
 		{ "[rule.x]\nmatch = a=b\ncolour = red\n", "t.conf:3: [rule.x] colour: "
 		    "unknown key" },
 		{ "[rule.x]\nopen = yes\n", "t.conf: [rule.x] match: required" },
+		/*
+		 * Found by fuzz_config: stacked repetitions made glibc's
+		 * regcomp copy the expression 2^22 times (out of memory).
+		 */
+		{ "[rule.x]\nmatch = a=~x++++++++++++++++++++++\n", "t.conf:2: "
+		    "[rule.x] match: a=~x++++++++++++++++++++++: a repetition of "
+		    "a repetition (\"+\" after another); group the first, as in "
+		    "(a+)?" },
+		{ "[rule.x]\nmatch = a=~.*?\n", "match: a=~.*?: a repetition of "
+		    "a repetition (\"?\" after another)" },
+		{ "[rule.x]\nmatch = a=~x{2}{3}\n", "a repetition of a repetition "
+		    "(\"{3}\" after another)" },
+		{ "[rule.x]\nmatch = a=~(((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+\n",
+		    "too large once its repetitions are expanded (more than 4096 "
+		    "elements)" },
+		{ "[rule.x]\nmatch = a=~(ab{100}){100}\n", "too large" },
+		{ "[rule.x]\nmatch = a=~x{5000}\n", "too large" },
+		{ "[rule.x]\nmatch = a=~(a*)*\\1\n", "match: a=~(a*)*\\1: a "
+		    "back-reference (\\1): matching could take very long" },
+		{ "[rule.x]\nmatch = a=~((((((((((((((((((((((((((((((((("
+		    "a)))))))))))))))))))))))))))))))))\n",
+		    "groups nested deeper than 32" },
 		{ NULL, NULL }
 	};
 	struct sochi_config cf;
@@ -332,6 +421,7 @@ main(void)
 		cmocka_unit_test(test_grafana),
 		cmocka_unit_test(test_zabbix),
 		cmocka_unit_test(test_rules_and_rows),
+		cmocka_unit_test(test_rule_expressions),
 		cmocka_unit_test(test_rule_errors),
 	};
 

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -22,25 +23,42 @@ at(const char *s)
 	return t.usec;
 }
 
+/*
+ * The typed text in a heap block of exactly its size, so that a read past
+ * its NUL is caught by AddressSanitizer and valgrind (script/test runs both).
+ */
+static char *
+typed_copy(const char *typed)
+{
+	char *s = strdup(typed);
+
+	assert_non_null(s);
+	return s;
+}
+
 static void
 ok(const char *typed, const char *want)
 {
+	char *s = typed_copy(typed);
 	int64_t t;
 	char err[256] = "";
 
-	if (when_parse(typed, &jst, now, &t, err, sizeof(err)) != 0)
+	if (when_parse(s, &jst, now, &t, err, sizeof(err)) != 0)
 		fail_msg("refused %s: %s", typed, err);
+	free(s);
 	assert_int_equal(t, at(want));
 }
 
 static void
 refused(const char *typed, const char *why)
 {
+	char *s = typed_copy(typed);
 	int64_t t;
 	char err[256] = "";
 
-	if (when_parse(typed, &jst, now, &t, err, sizeof(err)) != -1)
+	if (when_parse(s, &jst, now, &t, err, sizeof(err)) != -1)
 		fail_msg("accepted %s", typed);
+	free(s);
 	if (strstr(err, why) == NULL)
 		fail_msg("%s: said \"%s\", wanted \"%s\"", typed, err, why);
 }
@@ -80,6 +98,11 @@ test_refusals(void **state)
 	refused("yesterday", "not a time");
 	refused("-15x", "not a time");
 	refused("15m", "not a time");
+	/* A number without its unit: once read one byte past the end. */
+	refused("-1", "not a time: \"-1\"");
+	refused("-", "not a time");
+	refused("-12345m", "not a time");
+	refused("-1mm", "not a time");
 	refused("", "not a time");
 }
 
