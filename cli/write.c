@@ -1,6 +1,9 @@
 /*
  * The write verbs' shared parts.
  */
+#include <sys/random.h>
+
+
 #include <getopt.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -162,12 +165,32 @@ actor(struct cli *cli, const struct wargs *w)
 	return pw->pw_name;
 }
 
+/*
+ * A key of 128 random bits for an event the user gave none: a command that
+ * sends it again after losing the answer stores it once, and no one can
+ * guess it.
+ */
+static const char *
+cli_key(char *buf, size_t len)
+{
+	unsigned char r[16];
+	size_t i;
+
+	if (getrandom(r, sizeof(r), 0) != sizeof(r))
+		return NULL;
+	snprintf(buf, len, "cli-");
+	for (i = 0; i < sizeof(r); i++)
+		snprintf(buf + 4 + 2 * i, len - 4 - 2 * i, "%02x", r[i]);
+	return buf;
+}
+
 json_t *
 cli_event(struct cli *cli, const struct wargs *w, const char *kind,
     const char *incident, int64_t at)
 {
 	json_t *o = json_object();
-	const char *a = actor(cli, w);
+	const char *a = actor(cli, w), *k;
+	char key[48];
 
 	cli_load_zone(cli);
 	json_object_set_new(o, "kind", json_string(kind));
@@ -176,8 +199,8 @@ cli_event(struct cli *cli, const struct wargs *w, const char *kind,
 	json_object_set_new(o, "at", cli_time_json(cli, at));
 	if (a != NULL && *a != '\0')
 		json_object_set_new(o, "actor", json_string(a));
-	if (w->v[W_KEY] != NULL)
-		json_object_set_new(o, "key", json_string(w->v[W_KEY]));
+	if ((k = w->v[W_KEY]) != NULL || (k = cli_key(key, sizeof(key))) != NULL)
+		json_object_set_new(o, "key", json_string(k));
 	return o;
 }
 
@@ -249,6 +272,11 @@ on_answer(const char *line, size_t len, void *arg)
 		a->refused = 1;
 	if (a->w->json)
 		printf("%.*s\n", (int)len, line);
+	else if (ok && json_is_true(json_object_get(o, "journaled")))
+		printf("%s%srecorded (journaled: the database is away; it will be "
+		    "stored when it is back)%s\n", label ? label : "",
+		    label ? ": " : "", a->w->print_code ? "; its code is given "
+		    "then (sochi open --code CODE names it now)" : "");
 	else if (ok && a->w->print_code)
 		printf("%s\n", json_string_value(json_object_get(o, "incident")));
 	else if (ok && json_object_get(o, "id") != NULL)

@@ -699,8 +699,13 @@ db_conn_new(struct event_base *base, const struct db_conn_config *cf)
 	 * server-side limits that match the client's deadline, so that a
 	 * statement the client gave up on is also stopped on the server.
 	 */
+	/*
+	 * A second more on the server than the client waits: the client's
+	 * deadline decides, and the server stops what the client gave up on
+	 * (client_connection_check_interval notices the dropped connection).
+	 */
 	snprintf(c->timeout_ms, sizeof(c->timeout_ms), "%lld",
-	    (long long)(cf->timeout / 1000));
+	    (long long)(cf->timeout / 1000 + 1000));
 	c->timeout_param[0] = c->timeout_ms;
 	snprintf(sql, sizeof(sql), "select coalesce((select max(version) from "
 	    "schema_migrations), 0), coalesce((select digest from "

@@ -31,6 +31,7 @@
 
 #include "db_conn.h"
 #include "db_writer.h"
+#include "journal.h"
 #include "log.h"
 #include "migrate.h"
 
@@ -49,6 +50,8 @@ struct wrow {
 	uint32_t	 off[ROW__COUNT]; /* where each string starts in text */
 	int32_t		 len[ROW__COUNT]; /* and its length, -1 for null */
 	int		 plain;		/* event_row_plain() */
+	int		 own_key;	/* the sender chose the key */
+	int		 at_given;	/* the sender gave the time */
 };
 
 struct wslot {
@@ -73,20 +76,21 @@ struct wbatch {
 /* The statements' parameters, in this order, one array per column. */
 enum wparam {
 	P_KIND, P_INCIDENT, P_AT, P_SRC, P_KEY, P_ACTOR, P_PHASE, P_TEXT,
-	P_BY, P_DATA,			/* both statements */
+	P_BY, P_DATA, P_OWN, P_AT_GIVEN,	/* both statements */
 	P_SUP, P_GRP, P_OPEN, P_IMP, P_PLAIN, P_TZ, P_ATOMIC, /* sochi_ingest */
 	P__COUNT
 };
 TAILQ_HEAD(wbatch_list, wbatch);
 
 #define COLUMNS "$1::text[], $2::text[], $3::timestamptz[], $4::text[], " \
-	"$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[]"
+	"$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], " \
+	"$10::jsonb[], $11::boolean[], $12::boolean[]"
 static const struct db_stmt stmts[] = {
 	{ "sochi_plain", "select ord, id, code, err from sochi_ingest_plain("
-	    COLUMNS ", $11::boolean)", 11 },
+	    COLUMNS ", $13::boolean)", 13 },
 	{ "sochi_ingest", "select ord, id, code, err from sochi_ingest("
-	    COLUMNS ", $11::bigint[], $12::text[], $13::jsonb[], $14::jsonb[], "
-	    "$15::boolean[], $16, $17::boolean)", 17 },
+	    COLUMNS ", $13::bigint[], $14::text[], $15::jsonb[], $16::jsonb[], "
+	    "$17::boolean[], $18, $19::boolean)", 19 },
 	{ NULL, NULL, 0 }
 };
 
@@ -116,6 +120,11 @@ static struct {
 	void		(*on_room)(void); /* tells the submitters */
 	int		 schema_resets;	/* schema errors since the last commit */
 	int		 closing;	/* db_writer_free: refuse, send nothing */
+	int		 jmode;		/* journaling: new events go to the journal */
+	int		 draining;	/* caught up: new events wait for its tail */
+	int		 replay_paused;	/* a record failed: read again when idle */
+	size_t		 replay_rows;	/* rows from the journal not yet answered */
+	int64_t		 jlogged;	/* when the backlog was last logged */
 	char		 boot[24];	/* this process's prefix for made-up keys */
 	uint64_t	 seq;		/* the next made-up key */
 	struct db_writer_stats stats;	/* counters for /healthz and /metrics */
@@ -181,6 +190,8 @@ batch_add(struct wbatch *b, struct wjob *job, const struct event_row *row,
 	sl->row.at = row->at;
 	sl->row.sup = row->sup;
 	sl->row.plain = event_row_plain(row);
+	sl->row.own_key = row->own_key;
+	sl->row.at_given = row->at_given;
 	sl->job = job;
 	sl->tries = tries;
 	b->n++;
@@ -215,6 +226,8 @@ slot_row(const struct wbatch *b, const struct wslot *sl,
 	row->grp = v[ROW_GRP];
 	row->open = v[ROW_OPEN];
 	row->imp = v[ROW_IMP];
+	row->own_key = sl->row.own_key;
+	row->at_given = sl->row.at_given;
 }
 
 /*
@@ -240,6 +253,8 @@ job_answer(struct wjob *job, const struct wresult *r)
 	w.stats.pending_bytes -= job->bytes;
 	if (r->err != NULL)
 		w.stats.refused++;
+	else if (r->journaled)
+		w.stats.journaled++;
 	else
 		w.stats.committed++;
 	job->done(job, r);
@@ -254,7 +269,7 @@ job_answer(struct wjob *job, const struct wresult *r)
 static void
 batch_refuse(struct wbatch *b, const char *err, int temporary)
 {
-	struct wresult r = { 0, NULL, err, temporary };
+	struct wresult r = { 0, NULL, err, temporary, 0 };
 	struct wjob *job;
 	size_t i;
 
@@ -298,6 +313,7 @@ job_hold(struct wjob *job, size_t bytes)
 {
 	job->deadline = db_conn_now() + w.timeout;
 	job->bytes = bytes;
+	job->replay = 0;
 	w.stats.pending++;
 	w.stats.pending_bytes += bytes;
 }
@@ -315,6 +331,268 @@ row_make(const struct sochi_event *ev, const char *source, const char *by,
 	    (int64_t)tv.tv_sec * 1000000 + tv.tv_usec, row, buf);
 }
 
+/* Jobs waiting for their journal record to reach the disk. */
+struct jhold {
+	size_t		 n;		/* jobs */
+	char		*err;		/* refused before it was written */
+	struct wjob	*jobs[];	/* answered together */
+};
+
+static void
+jhold_answer(void *arg, const char *err)
+{
+	struct jhold *h = arg;
+	struct wresult r = { 0, NULL, err, err != NULL, err == NULL };
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		job_answer(h->jobs[i], &r);
+	free(h->err);
+	free(h);
+}
+
+static void
+jhold_refused_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct jhold *h = arg;
+
+	jhold_answer(h, h->err != NULL ? h->err : "out of memory; not stored");
+}
+
+/*
+ * Puts n rows (one record) in the journal; their jobs are answered
+ * "journaled" once it is on disk.  A refusal (the journal full) is
+ * answered on the next turn of the loop, never under the submitter.
+ */
+static void
+to_journal(struct wjob **jobs, const struct event_row *rows, size_t n,
+    int atomic)
+{
+	struct jhold *h;
+	char err[256];
+
+	if ((h = calloc(1, sizeof(*h) + n * sizeof(*h->jobs))) == NULL) {
+		struct wresult r = { 0, NULL, "out of memory; not stored", 1, 0 };
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			job_answer(jobs[i], &r);
+		return;
+	}
+	h->n = n;
+	memcpy(h->jobs, jobs, n * sizeof(*jobs));
+	if (journal_append(rows, n, atomic, jhold_answer, h, err,
+	    sizeof(err)) == -1) {
+		h->err = strdup(err);
+		event_base_once(w.base, -1, EV_TIMEOUT, jhold_refused_cb, h,
+		    &(struct timeval){ 0, 0 });
+	}
+}
+
+/* Every waiting row of b goes to the journal, as one record; b is freed. */
+static void
+batch_to_journal(struct wbatch *b)
+{
+	struct event_row *rows;
+	struct wjob **jobs;
+	struct wresult r = { 0, NULL, "not stored: the database is away; send "
+	    "it again later", 1, 0 };
+	size_t i, n = 0;
+
+	rows = calloc(b->n + 1, sizeof(*rows));
+	jobs = calloc(b->n + 1, sizeof(*jobs));
+	for (i = 0; i < b->n; i++) {
+		if (b->slots[i].job == NULL)
+			continue;
+		if (rows == NULL || jobs == NULL || b->slots[i].job->replay) {
+			/* Replayed rows are in the journal already. */
+			struct wjob *job = slot_take(b, i);
+
+			job_answer(job, &r);
+			continue;
+		}
+		slot_row(b, &b->slots[i], &rows[n]);
+		jobs[n++] = slot_take(b, i);
+	}
+	if (n > 0)
+		to_journal(jobs, rows, n, b->atomic);
+	free(rows);
+	free(jobs);
+	batch_free(b);
+}
+
+/*
+ * The database cannot take events now: from here on they go to the
+ * journal, those waiting first, so that the journal keeps their order.
+ */
+static void
+w_journal_start(const char *why)
+{
+	struct wbatch_list *lists[2] = { &w.retry, &w.queue };
+	struct wbatch *b;
+	size_t k;
+
+	struct wbatch *next;
+	size_t i;
+	int replay;
+
+	if (!journal_enabled() || w.closing)
+		return;
+	if (!w.jmode) {
+		log_warnx("journaling: %s; events are kept on disk until the "
+		    "database takes them", why);
+		w.jlogged = db_conn_now();
+	}
+	w.jmode = 1;
+	w.draining = 0;
+	/* Batches read back from the journal stay: they are in it already. */
+	for (k = 0; k < 2; k++)
+		for (b = TAILQ_FIRST(lists[k]); b != NULL; b = next) {
+			next = TAILQ_NEXT(b, entry);
+			for (i = 0, replay = 0; i < b->n; i++)
+				if (b->slots[i].job != NULL) {
+					replay = b->slots[i].job->replay;
+					break;
+				}
+			if (replay)
+				continue;
+			TAILQ_REMOVE(lists[k], b, entry);
+			batch_to_journal(b);
+		}
+}
+
+/* A journal record being stored again. */
+struct rrec {
+	struct journal_rec rec;		/* its rows */
+	size_t		 left;		/* not yet answered */
+	int		 again;		/* a row must go again later */
+};
+
+struct rjob {
+	struct wjob	 job;		/* the writer's job */
+	struct rrec	*r;		/* whose row */
+	const struct event_row *row;	/* the row, in r's buffer */
+};
+
+static void	w_journal_check(void);
+
+static void
+rjob_done(struct wjob *job, const struct wresult *res)
+{
+	struct rjob *rj = job->arg;
+	struct rrec *rr = rj->r;
+
+	if (res->err != NULL && res->temporary)
+		rr->again = 1;
+	else if (res->err != NULL)
+		journal_reject(rj->row, res->err);
+	else
+		w.stats.replayed++;
+	free(rj);
+	w.replay_rows--;
+	if (--rr->left == 0) {
+		if (rr->again)
+			w.replay_paused = 1;
+		else
+			journal_done(rr->rec.id);
+		journal_rec_free(&rr->rec);
+		free(rr);
+	}
+	/* Once nothing is out, read again from the first record not stored. */
+	if (w.replay_paused && w.replay_rows == 0) {
+		journal_rewind();
+		w.replay_paused = 0;
+	}
+}
+
+/* Reads records back from the journal into batches, while it may. */
+static void
+w_replay(void)
+{
+	struct wbatch *b = NULL;
+	struct rrec *rr;
+	struct rjob *rj;
+	size_t i;
+
+	if (!w.jmode || w.replay_paused || w.closing || w.conn == NULL ||
+	    !db_conn_room(w.conn))
+		return;
+	while (w.replay_rows < 2 * w.batch_max) {
+		if ((rr = calloc(1, sizeof(*rr))) == NULL)
+			break;
+		if (journal_next(&rr->rec) != 1) {
+			free(rr);
+			break;
+		}
+		if (b != NULL && (rr->rec.atomic || b->n + rr->rec.n >
+		    w.batch_max)) {
+			TAILQ_INSERT_TAIL(&w.retry, b, entry);
+			b = NULL;
+		}
+		if (b == NULL && (b = batch_new(rr->rec.atomic)) == NULL) {
+			journal_rec_free(&rr->rec);
+			free(rr);
+			journal_rewind();
+			break;
+		}
+		rr->left = rr->rec.n;
+		for (i = 0; i < rr->rec.n; i++) {
+			if ((rj = calloc(1, sizeof(*rj))) == NULL ||
+			    batch_add(b, &rj->job, &rr->rec.rows[i], 0) == -1) {
+				/* Its record is read again once the rest is in. */
+				free(rj);
+				rr->again = 1;
+				if (--rr->left == 0) {
+					journal_rec_free(&rr->rec);
+					free(rr);
+					w.replay_paused = 1;
+				}
+				continue;
+			}
+			rj->job.done = rjob_done;
+			rj->job.arg = rj;
+			rj->r = rr;
+			rj->row = &rr->rec.rows[i];
+			job_hold(&rj->job, 0);
+			rj->job.replay = 1;
+			w.replay_rows++;
+		}
+		if (rr->rec.atomic) {
+			TAILQ_INSERT_TAIL(&w.retry, b, entry);
+			b = NULL;
+		}
+	}
+	if (b != NULL)
+		TAILQ_INSERT_TAIL(&w.retry, b, entry);
+	w_journal_check();
+}
+
+/*
+ * Caught up with the journal: new events wait behind its tail (not sent
+ * until it is stored, so the order holds); once it is all stored, they go
+ * straight to the database again.
+ */
+static void
+w_journal_check(void)
+{
+	struct db_conn_stats cs;
+
+	if (!w.jmode || w.conn == NULL)
+		return;
+	db_conn_stats(w.conn, &cs);
+	if (!cs.ready)
+		return;
+	if (!w.draining && journal_caught_up() && !w.replay_paused)
+		w.draining = 1;
+	if (w.draining && journal_empty() && w.replay_rows == 0) {
+		if (journal_truncate() == -1)
+			return;
+		w.jmode = w.draining = 0;
+		log_info("journal: every event it held is stored; writing "
+		    "directly again");
+	}
+}
+
 int
 db_writer_submit(struct wjob *job, const struct sochi_event *ev,
     const char *source, const char *by)
@@ -323,23 +601,33 @@ db_writer_submit(struct wjob *job, const struct sochi_event *ev,
 	struct wbatch *b;
 	char key[64];
 
-	if (row_make(ev, source, by, &row, &w.rowbuf, key, sizeof(key)) == -1 ||
-	    (b = batch_open(0)) == NULL || batch_add(b, job, &row, 0) == -1)
+	if (row_make(ev, source, by, &row, &w.rowbuf, key, sizeof(key)) == -1)
+		return -1;
+	if (w.jmode && !w.draining) {
+		job_hold(job, 0);
+		to_journal(&job, &row, 1, 0);
+		return 0;
+	}
+	if ((b = batch_open(0)) == NULL || batch_add(b, job, &row, 0) == -1)
 		return -1;
 	job_hold(job, slot_bytes(&b->slots[b->n - 1]));
 	w_kick();
 	return 0;
 }
 
-/* Queues a batch of its own, all or nothing. */
+/* Queues a batch of its own, all or nothing (or journals it so). */
 static int
 submit_batch(struct wbatch *b)
 {
 	size_t i;
 
-	TAILQ_INSERT_TAIL(&w.queue, b, entry);
 	for (i = 0; i < b->n; i++)
 		job_hold(b->slots[i].job, slot_bytes(&b->slots[i]));
+	if (w.jmode && !w.draining) {
+		batch_to_journal(b);
+		return 0;
+	}
+	TAILQ_INSERT_TAIL(&w.queue, b, entry);
 	w_kick();
 	return 0;
 }
@@ -462,6 +750,9 @@ batch_next(void)
 	struct wbatch *b;
 
 	for (;;) {
+		/* While journaling, only what comes from the journal goes. */
+		if (TAILQ_EMPTY(&w.retry) && w.jmode)
+			return NULL;
 		l = !TAILQ_EMPTY(&w.retry) ? &w.retry : &w.queue;
 		if ((b = TAILQ_FIRST(l)) == NULL)
 			return NULL;
@@ -546,7 +837,7 @@ batch_params(const struct wbatch *b, const char **params, int *lengths,
 {
 	static const enum event_row_text cols[] = { 0, ROW_INCIDENT, 0,
 	    ROW_SRC, ROW_KEY, ROW_ACTOR, ROW_PHASE, ROW_TEXT, ROW_BY,
-	    ROW_DATA, 0, ROW_GRP, ROW_OPEN, ROW_IMP };
+	    ROW_DATA, 0, 0, 0, ROW_GRP, ROW_OPEN, ROW_IMP };
 	struct sbuf *o;
 	size_t i;
 	int k, n = b->plain ? P_SUP + 1 : P__COUNT, rv = 0;
@@ -586,10 +877,16 @@ batch_params(const struct wbatch *b, const char **params, int *lengths,
 				    (uint64_t)b->slots[i].row.sup);
 			break;
 		case P_PLAIN:
+		case P_OWN:
+		case P_AT_GIVEN:
 			rv |= arr_start(o, OID_BOOL, b->n);
-			for (i = 0; i < b->n; i++)
-				rv |= put32(o, 1) |
-				    sbuf_addc(o, b->slots[i].row.plain ? 1 : 0);
+			for (i = 0; i < b->n; i++) {
+				const struct wrow *r = &b->slots[i].row;
+
+				rv |= put32(o, 1) | sbuf_addc(o, k == P_PLAIN ?
+				    r->plain : k == P_OWN ? r->own_key :
+				    r->at_given);
+			}
 			break;
 		case P_TZ:
 			formats[k] = 0;
@@ -619,6 +916,7 @@ w_kick(void)
 	int lengths[P__COUNT], formats[P__COUNT], n;
 	struct wbatch *b;
 
+	w_replay();
 	while (w.conn != NULL && db_conn_room(w.conn) &&
 	    (b = batch_next()) != NULL) {
 		b->sealed = 1;
@@ -656,6 +954,25 @@ w_expire(void)
 	int64_t now = db_conn_now();
 	char msg[160];
 	struct wresult r;
+	int late = 0;
+
+	/*
+	 * Events that waited write_timeout go to the journal (with all that
+	 * waits behind them) rather than being refused; what is left to
+	 * refuse then is only rows read back from the journal, which stay
+	 * there for the next try.
+	 */
+	for (k = 0; k < 2 && !late; k++)
+		TAILQ_FOREACH(b, lists[k], entry)
+			for (i = 0; i < b->n && !late; i++)
+				late = b->slots[i].job != NULL &&
+				    !b->slots[i].job->replay &&
+				    b->slots[i].job->deadline <= now;
+	if (late && journal_enabled()) {
+		snprintf(msg, sizeof(msg), "the database took no event within "
+		    "%lld s", (long long)(w.timeout / 1000000));
+		w_journal_start(msg);
+	}
 
 	/* First take every expired job out of its batch, then answer. */
 	for (k = 0; k < 2; k++)
@@ -686,9 +1003,10 @@ answer:
 		snprintf(msg, sizeof(msg), "not stored: the database has been "
 		    "unavailable for %lld s; send it again later",
 		    (long long)(w.timeout / 1000000));
-	log_warnx("%zu events waited %lld s for the database and were refused",
-	    n, (long long)(w.timeout / 1000000));
-	r = (struct wresult){ 0, NULL, msg, 1 };
+	if (!w.jmode)
+		log_warnx("%zu events waited %lld s for the database and were "
+		    "refused", n, (long long)(w.timeout / 1000000));
+	r = (struct wresult){ 0, NULL, msg, 1, 0 };
 	for (i = 0; i < n; i++)
 		job_answer(due[i], &r);
 	free(due);
@@ -697,8 +1015,24 @@ answer:
 static void
 w_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct db_conn_stats cs;
+	size_t events, bytes;
+	int64_t age, now = db_conn_now();
+
+	/* A server that refuses connections: journal at once, not in 30 s. */
+	db_conn_stats(w.conn, &cs);
+	if (!cs.ready && cs.failures > 0)
+		w_journal_start("the database is unreachable");
 	w_expire();
 	w_kick();
+	w_journal_check();
+	if (w.jmode && now - w.jlogged >= 60 * 1000000LL) {
+		journal_backlog(&events, &age, &bytes);
+		log_warnx("journal: %zu events (%zu bytes) not yet stored, the "
+		    "oldest %lld s old", events, bytes,
+		    (long long)(age / 1000000));
+		w.jlogged = now;
+	}
 }
 
 /* Errors after which the same batch should simply be sent again. */
@@ -823,6 +1157,7 @@ batch_answer(struct wbatch *b, PGresult *res)
 		r.err = PQgetisnull(res, (int)i, 3) ? NULL :
 		    PQgetvalue(res, (int)i, 3);
 		r.temporary = 0;
+		r.journaled = 0;
 		if (r.err == NULL && r.id == 0 &&
 		    b->slots[i].tries + 1 < ROW_TRIES_MAX) {
 			/* Its key was stored by another transaction: again. */
@@ -923,6 +1258,13 @@ db_writer_init(struct event_base *base, const struct sochi_config *cf)
 	dc.on_ready = w_ready;
 	if ((w.conn = db_conn_new(base, &dc)) == NULL)
 		return -1;
+	if (journal_init(base, cf) == -1)
+		return -1;
+	/* What the journal holds from before goes first. */
+	if (journal_enabled() && !journal_empty()) {
+		w.jmode = 1;
+		w.jlogged = db_conn_now();
+	}
 	return 0;
 }
 
@@ -946,6 +1288,10 @@ db_writer_stats(struct db_writer_stats *s)
 		if (cs.oldest > w.timeout)
 			s->stalled = 1;
 	}
+	s->journaling = w.jmode;
+	if (journal_enabled())
+		journal_backlog(&s->journal_events, &s->journal_age,
+		    &s->journal_bytes);
 }
 
 void
@@ -959,6 +1305,8 @@ db_writer_free(void)
 	w.closing = 1;
 	db_conn_free(w.conn);
 	w.conn = NULL;
+	/* The journal's thread finishes its group; its senders are told. */
+	journal_free();
 	for (k = 0; k < 3; k++)
 		while ((b = TAILQ_FIRST(lists[k])) != NULL) {
 			TAILQ_REMOVE(lists[k], b, entry);

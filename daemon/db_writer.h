@@ -27,6 +27,7 @@ struct wresult {
 	const char	*code;		/* its incident code, or NULL */
 	const char	*err;		/* why it was refused, or NULL */
 	int		 temporary;	/* refused only because the database is away */
+	int		 journaled;	/* not stored yet: on disk in the journal */
 };
 
 struct wjob {
@@ -35,6 +36,7 @@ struct wjob {
 	/* The writer's, while it holds the job: */
 	int64_t		 deadline;	/* answer by then, monotonic µs */
 	size_t		 bytes;		/* counted against max_pending_bytes */
+	int		 replay;	/* the writer's own: a journal record again */
 };
 
 struct db_writer_stats {
@@ -48,6 +50,12 @@ struct db_writer_stats {
 	size_t		 pending_bytes;	/* bytes they hold */
 	int		 connected;	/* the connection is up */
 	int		 stalled;	/* a request ran past its deadline, none committed since */
+	int		 journaling;	/* events go to the journal, or come from it */
+	size_t		 journal_events; /* events in the journal not yet stored */
+	size_t		 journal_bytes;	/* its size not yet stored */
+	int64_t		 journal_age;	/* µs the oldest of them has waited */
+	uint64_t	 journaled;	/* events answered "journaled" */
+	uint64_t	 replayed;	/* events stored from the journal */
 };
 
 int	db_writer_init(struct event_base *, const struct sochi_config *);

@@ -40,6 +40,7 @@ struct hreq {
 	char		**codes;	/* their incident codes */
 	char		*err;		/* the first refusal */
 	int		 temporary;	/* the refusal is the database's absence */
+	int		 journaled;	/* kept in the journal, not yet stored */
 };
 TAILQ_HEAD(hreq_list, hreq);
 
@@ -212,6 +213,13 @@ hreq_finish(struct hreq *hr)
 		hreq_free(hr);
 		return;
 	}
+	if (hr->journaled) {
+		/* Accepted, on disk, stored once the database is back. */
+		reply_json(hr->req, 202, "Accepted",
+		    "{\"ok\":true,\"journaled\":true}");
+		hreq_free(hr);
+		return;
+	}
 	if (!hr->array) {
 		sbuf_printf(&b, "{\"ok\":true,\"id\":%lld", (long long)hr->ids[0]);
 		if (hr->codes[0] != NULL) {
@@ -250,7 +258,9 @@ job_done(struct wjob *job, const struct wresult *r)
 			hr->err = strdup(r->err);
 			hr->temporary = r->temporary;
 		}
-	} else {
+	} else if (r->journaled)
+		hr->journaled = 1;
+	else {
 		hr->ids[i] = r->id;
 		hr->codes[i] = r->code != NULL ? strdup(r->code) : NULL;
 	}
@@ -510,7 +520,7 @@ get_healthz(struct evhttp_request *req)
 {
 	struct db_writer_stats st;
 	const char *status;
-	char body[200];
+	char body[320];
 
 	/*
 	 * ok: connected, nothing past its deadline.  stalled: connected, but a
@@ -520,9 +530,11 @@ get_healthz(struct evhttp_request *req)
 	db_writer_stats(&st);
 	status = st.stalled ? "stalled" : !st.connected ? "degraded" : "ok";
 	snprintf(body, sizeof(body), "{\"status\":\"%s\",\"database\":\"%s\","
-	    "\"pending\":%zu,\"pending_bytes\":%zu}", status,
+	    "\"pending\":%zu,\"pending_bytes\":%zu,\"journaling\":%s,"
+	    "\"journal_events\":%zu,\"journal_seconds\":%lld}", status,
 	    st.connected ? "connected" : "unavailable", st.pending,
-	    st.pending_bytes);
+	    st.pending_bytes, st.journaling ? "true" : "false",
+	    st.journal_events, (long long)(st.journal_age / 1000000));
 	if (strcmp(status, "ok") == 0)
 		reply_json(req, 200, "OK", body);
 	else

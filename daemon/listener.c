@@ -65,7 +65,7 @@ struct conn {
 	enum conn_state	 state;		/* see above */
 	struct bufferevent *bev;	/* the socket; NULL once closed */
 	int		 is_tcp;	/* needs auth; no peer uid */
-	char		 source[64];	/* token name, or "local" */
+	char		 source[64];	/* token name, or "local:UID" */
 	char		 by[16];	/* the peer's uid, Unix socket only */
 	struct req_list	 reqs;		/* unanswered and not yet written, in order */
 	size_t		 npending;	/* entries of reqs */
@@ -296,6 +296,8 @@ req_done(struct wjob *job, const struct wresult *res)
 
 	if (res->err != NULL)
 		req_refuse(r, res->err);
+	else if (res->journaled)
+		req_answer(r, "{\"ok\":true,\"journaled\":true}");
 	else if (res->code != NULL) {
 		sbuf_printf(&b, "{\"ok\":true,\"id\":%lld,\"incident\":",
 		    (long long)res->id);
@@ -539,12 +541,21 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 		c->state = CONN_AUTH;
 	} else {
 		c->state = CONN_READING;
-		snprintf(c->source, sizeof(c->source), "local");
-		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0)
+		/*
+		 * Each local user is a source of its own, so that no user can
+		 * take or answer another's idempotency keys.
+		 */
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0) {
 			snprintf(c->by, sizeof(c->by), "%u", (unsigned)cred.uid);
-		else
-			log_warn("conn %llu: SO_PEERCRED",
+			snprintf(c->source, sizeof(c->source), "local:%u",
+			    (unsigned)cred.uid);
+		} else {
+			log_warn("conn %llu: SO_PEERCRED; refused",
 			    (unsigned long long)c->id);
+			bufferevent_free(bev);
+			free(c);
+			return;
+		}
 	}
 	TAILQ_INSERT_TAIL(&l.conns, c, entry);
 	l.nconns++;

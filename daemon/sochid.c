@@ -302,6 +302,8 @@ main(int argc, char *argv[])
 		return 1;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit makes a write fail (EFBIG), not end the daemon. */
+	signal(SIGXFSZ, SIG_IGN);
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	if (db_writer_init(d.base, &d.cf) == -1)

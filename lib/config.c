@@ -26,7 +26,8 @@ enum ctype {
 	CT_LISTEN,		/* empty, host, host:port or [v6]:port */
 	CT_LEVEL,		/* error|warn|info|debug */
 	CT_ZONE,		/* a zone name such as Asia/Tokyo */
-	CT_TABLE		/* a threshold table's name (lib/regulation.c) */
+	CT_TABLE,		/* a threshold table's name (lib/regulation.c) */
+	CT_JOURNAL		/* outage or off */
 };
 
 struct ckey {
@@ -69,6 +70,9 @@ static const struct ckey keys[] = {
 	    "67108864", 65536, 64L * 1024 * 1024 * 1024, 0 },
 	{ "sochid", "pipeline_depth", CT_INT, OFF(pipeline_depth), "2", 1, 16,
 	    0 },
+	{ "sochid", "journal", CT_JOURNAL, OFF(journal), "outage", 0, 0, 0 },
+	{ "sochid", "journal_max_bytes", CT_INT, OFF(journal_max_bytes),
+	    "1073741824", 1048576, 1024L * 1024 * 1024 * 1024, 0 },
 	{ "sochid", "log_level", CT_LEVEL, OFF(log_level), "info", 0, 0, 1 },
 	{ "drafts", "spool_dir", CT_PATH, OFF(drafts.spool_dir), "", 0, 0, 0 },
 	{ "drafts", "formats", CT_STRING, OFF(drafts.formats), "text,html", 0, 0,
@@ -325,6 +329,13 @@ set_key(struct parse_ctx *ctx, const struct ckey *k, const char *value)
 		snprintf(ctx->err, ctx->errlen, "%s: expected error, warn, info "
 		    "or debug, got \"%s\"", k->name, value);
 		return -1;
+	case CT_JOURNAL:
+		if (strcmp(value, "outage") != 0 && strcmp(value, "off") != 0) {
+			snprintf(ctx->err, ctx->errlen, "%s: expected outage or "
+			    "off, got \"%s\"", k->name, value);
+			return -1;
+		}
+		break;
 	case CT_STRING:
 		break;
 	}
@@ -617,7 +628,7 @@ config_free(struct sochi_config *cf)
 	for (k = keys; k->name != NULL; k++) {
 		switch (k->type) {
 		case CT_STRING: case CT_PATH: case CT_LISTEN: case CT_ZONE:
-		case CT_TABLE:
+		case CT_TABLE: case CT_JOURNAL:
 			free(*(char **)(void *)((char *)cf + k->offset));
 			break;
 		default:

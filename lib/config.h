@@ -56,6 +56,8 @@ struct sochi_config {
 	long		 write_timeout;	/* seconds an event may wait for the database */
 	long		 max_pending_bytes; /* bytes all unanswered requests may hold */
 	long		 pipeline_depth; /* batches in flight at once */
+	char		*journal;	/* outage: journal while the DB is away; off */
+	long		 journal_max_bytes; /* the journal's largest size */
 	enum log_level	 log_level;	/* least severe message logged */
 	struct report_profile {
 		char	*company;	/* 氏名: the carrier's name */

@@ -549,6 +549,8 @@ event_row_make(const struct sochi_event *ev, const char *source,
 	row->at = ev->has_at ? ev->at.usec : now_usec;
 	row->src = source;
 	row->key = ev->key != NULL ? ev->key : auto_key;
+	row->own_key = ev->key != NULL;
+	row->at_given = ev->has_at;
 	row->actor = ev->actor;
 	row->phase = ev->phase;
 	row->text = ev->text;
@@ -601,4 +603,98 @@ event_row_text(const struct event_row *row, enum event_row_text i)
 	case ROW_IMP: return row->imp;
 	default: return NULL;
 	}
+}
+
+/* Little-endian, whatever the machine: a journal outlives a process. */
+static int
+put_u32(struct sbuf *b, uint32_t v)
+{
+	unsigned char x[4] = { v, v >> 8, v >> 16, v >> 24 };
+
+	return sbuf_add(b, x, 4);
+}
+
+static uint32_t
+get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+#define ROW_NULL	0xffffffffU
+
+int
+event_row_pack(const struct event_row *row, struct sbuf *b)
+{
+	const char *v;
+	size_t len;
+	int i, rv;
+
+	rv = sbuf_addc(b, (char)row->kind) |
+	    sbuf_addc(b, (char)((row->own_key ? 1 : 0) | (row->at_given ? 2 : 0))) |
+	    put_u32(b, (uint32_t)(uint64_t)row->at) |
+	    put_u32(b, (uint32_t)((uint64_t)row->at >> 32)) |
+	    put_u32(b, (uint32_t)(uint64_t)row->sup) |
+	    put_u32(b, (uint32_t)((uint64_t)row->sup >> 32));
+	for (i = 0; i < ROW__COUNT; i++) {
+		if ((v = event_row_text(row, (enum event_row_text)i)) == NULL) {
+			rv |= put_u32(b, ROW_NULL);
+			continue;
+		}
+		len = strlen(v);
+		rv |= put_u32(b, (uint32_t)len) | sbuf_add(b, v, len + 1);
+	}
+	return rv != 0 ? -1 : 0;
+}
+
+size_t
+event_row_unpack(const char *buf, size_t len, struct event_row *row)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+	const char *v[ROW__COUNT];
+	size_t off = 18;
+	uint32_t n;
+	int i;
+
+	if (len < off || p[0] >= KIND__COUNT || p[1] > 3)
+		return 0;
+	memset(row, 0, sizeof(*row));
+	row->kind = (enum sochi_kind)p[0];
+	row->own_key = p[1] & 1;
+	row->at_given = (p[1] & 2) != 0;
+	row->at = (int64_t)((uint64_t)get_u32(p + 2) |
+	    (uint64_t)get_u32(p + 6) << 32);
+	row->sup = (int64_t)((uint64_t)get_u32(p + 10) |
+	    (uint64_t)get_u32(p + 14) << 32);
+	for (i = 0; i < ROW__COUNT; i++) {
+		if (len - off < 4)
+			return 0;
+		n = get_u32(p + off);
+		off += 4;
+		if (n == ROW_NULL) {
+			v[i] = NULL;
+			continue;
+		}
+		/* The string, its NUL, and nothing inside it. */
+		if (n >= len - off || p[off + n] != '\0' ||
+		    memchr(p + off, '\0', n) != NULL)
+			return 0;
+		v[i] = buf + off;
+		off += n + 1;
+	}
+	row->incident = v[ROW_INCIDENT];
+	row->src = v[ROW_SRC];
+	row->key = v[ROW_KEY];
+	row->actor = v[ROW_ACTOR];
+	row->phase = v[ROW_PHASE];
+	row->text = v[ROW_TEXT];
+	row->by = v[ROW_BY];
+	row->data = v[ROW_DATA];
+	row->grp = v[ROW_GRP];
+	row->open = v[ROW_OPEN];
+	row->imp = v[ROW_IMP];
+	/* Every row has these; a record without them is not one of ours. */
+	if (row->src == NULL || row->key == NULL || row->data == NULL)
+		return 0;
+	return off;
 }

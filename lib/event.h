@@ -97,6 +97,8 @@ struct event_row {
 	const char	*grp;		/* an alert's group, or NULL */
 	const char	*open;		/* what a firing alert opens: JSON, or NULL */
 	const char	*imp;		/* the impact an alert moves: JSON, or NULL */
+	int		 own_key;	/* the sender chose the key (not sochid) */
+	int		 at_given;	/* the sender gave the time (not "now") */
 };
 
 /* The columns of event_row that are strings, in a fixed order. */
@@ -122,5 +124,15 @@ int	event_row_make(const struct sochi_event *, const char *source,
 int	event_row_plain(const struct event_row *);
 /* Column i of ROW_*, or NULL. */
 const char *event_row_text(const struct event_row *, enum event_row_text);
+/*
+ * A row as bytes (the journal's records): every column, each string with
+ * its length and a NUL, so that event_row_unpack can lend them out.
+ */
+int	event_row_pack(const struct event_row *, struct sbuf *);
+/*
+ * Reads one packed row from buf (len bytes); row borrows buf.  Returns the
+ * bytes used, or 0 when they do not hold a whole row.
+ */
+size_t	event_row_unpack(const char *, size_t, struct event_row *);
 
 #endif

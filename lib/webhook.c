@@ -352,6 +352,7 @@ webhook_row(const struct wh_alert *w, const struct config_rule *rule,
 	wr->row.at = w->at;
 	wr->row.src = source;
 	wr->row.key = w->key;
+	wr->row.at_given = 1;
 	wr->row.actor = actor;
 	if (incident != NULL && *incident != '\0')
 		wr->row.incident = incident;

@@ -6,13 +6,18 @@
 --
 -- Answers one row per input row, in input order (ord counts from 1): the
 -- new event's id, or for a key already stored the stored event's id, and
--- the incident code; or the reason it was refused.  With p_atomic any
--- refusal raises SC001 and nothing is stored.  sochi_ingest calls it for
+-- the incident code; or the reason it was refused.  A key the sender chose
+-- itself (p_own) that is already stored for a different event is refused,
+-- naming it: what the event says is compared, and its time only when the
+-- sender gave one (p_at_given; otherwise it is when sochid took it, which a
+-- resend changes).  With p_atomic any refusal raises SC001 and nothing is
+-- stored.  sochi_ingest calls it for
 -- the plain rows of the batches that hold others too.
 create or replace function sochi_ingest_plain(
     p_kind text[], p_incident text[], p_at timestamptz[], p_src text[],
     p_key text[], p_actor text[], p_phase text[], p_text text[],
-    p_by text[], p_data jsonb[], p_atomic boolean)
+    p_by text[], p_data jsonb[], p_own boolean[], p_at_given boolean[],
+    p_atomic boolean)
 returns table (ord integer, id bigint, code text, err text)
 language plpgsql as $fn$
 declare
@@ -39,9 +44,9 @@ begin
     with r as (
         select u.*, i.id as inc_id
         from unnest(p_kind, p_incident, p_at, p_src, p_key, p_actor, p_phase,
-                    p_text, p_by, p_data)
+                    p_text, p_by, p_data, p_own, p_at_given)
              with ordinality as u(kind, incident, at, src, key, actor, phase,
-                                  txt, rec_by, data, o)
+                                  txt, rec_by, data, own, at_given, o)
         left join incident i on i.code = u.incident
     ), ins as (
         insert into event as e (incident_id, source, source_key, kind,
@@ -54,18 +59,32 @@ begin
         on conflict (source, source_key) do nothing
         returning e.id, e.source, e.source_key
     ), a as (
-        -- A key stored before this statement answers with its stored id.
+        -- A key stored before this statement answers with its stored id,
+        -- unless the sender's own key names a different event.
         select r.o,
-               case when r.inc_id is not null then
-                   coalesce(ins.id, (select e.id from event e
-                                     where e.source = r.src
-                                       and e.source_key = r.key))
-               end as id,
+               case when r.inc_id is not null and (old.id is null or old.same)
+                   then coalesce(ins.id, old.id) end as id,
                r.incident as code,
                case when r.inc_id is null then
-                   format('incident: no incident "%s"', r.incident)
+                        format('incident: no incident "%s"', r.incident)
+                    when old.id is not null and not old.same then
+                        format('key already used for a different event (id %s)',
+                               old.id)
                end as err
         from r left join ins on ins.source = r.src and ins.source_key = r.key
+        left join lateral (
+            select e.id,
+                   not r.own
+                   or (e.kind = r.kind and e.incident_id = r.inc_id
+                       and (not r.at_given or e.occurred_at = r.at)
+                       and e.actor is not distinct from r.actor
+                       and e.phase is not distinct from r.phase
+                       and e.text is not distinct from r.txt
+                       and e.data = coalesce(r.data, '{}')
+                       and e.supersedes is null) as same
+            from event e
+            where ins.id is null and e.source = r.src and e.source_key = r.key
+        ) old on true
     )
     select array_agg(a.o::integer order by a.o), array_agg(a.id order by a.o),
            array_agg(a.code order by a.o), array_agg(a.err order by a.o),
@@ -82,6 +101,15 @@ begin
                               and e.source_key = p_key[v_ord[i]]);
             end if;
         end loop;
+    end if;
+    if p_atomic then
+        select u.o, u.err into v_first, v_msg
+        from unnest(v_ord, v_err) as u(o, err)
+        where u.err is not null order by u.o limit 1;
+        if v_msg is not null then
+            raise exception '%', format('event %s: %s', v_first, v_msg)
+                using errcode = 'SC001';
+        end if;
     end if;
     -- The drafter (LISTEN sochi_incident) reads each incident again once
     -- this commits; PostgreSQL folds identical notifications of one

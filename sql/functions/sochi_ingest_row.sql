@@ -11,8 +11,8 @@
 create or replace function sochi_ingest_row(p_ord integer, p_kind text,
     p_incident text, p_at timestamptz, p_src text, p_key text, p_actor text,
     p_phase text, p_txt text, p_rec_by text, p_sup bigint, p_data jsonb,
-    p_grp text, p_open jsonb, p_imp jsonb, p_tz text,
-    out o_id bigint, out o_code text, out o_err text)
+    p_grp text, p_open jsonb, p_imp jsonb, p_own boolean, p_at_given boolean,
+    p_tz text, out o_id bigint, out o_code text, out o_err text)
 language plpgsql as $fn$
 declare
     v_inc    bigint;
@@ -21,11 +21,29 @@ declare
     v_given  boolean;
     v_target record;
 begin
-    -- A retry: the stored event answers.
-    select e.id, i.code into o_id, o_code
+    -- A retry: the stored event answers, unless the sender's own key
+    -- names a different event (sochi_ingest_plain says what is compared).
+    select e.id, i.code,
+           not p_own
+           or (e.kind = p_kind
+               and (p_kind = 'incident' or i.code is not distinct from p_incident
+                    or p_grp is not null)
+               and (not p_at_given or e.occurred_at = p_at)
+               and e.actor is not distinct from p_actor
+               and e.phase is not distinct from p_phase
+               and e.text is not distinct from p_txt
+               and e.data = p_data
+               and e.supersedes is not distinct from p_sup)
+    into o_id, o_code, v_given
     from event e left join incident i on i.id = e.incident_id
     where e.source = p_src and e.source_key = p_key;
     if found then
+        if not v_given then
+            o_err := format('key already used for a different event (id %s)',
+                            o_id);
+            o_id := null;
+            o_code := null;
+        end if;
         return;
     end if;
 

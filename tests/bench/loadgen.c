@@ -452,6 +452,10 @@ ndjson_answers(struct lconn *c, long k, int64_t t)
 				fprintf(st.ids, "%ld-%zu %lld\n", k, c->nans,
 				    strtoll(strstr(c->in, "\"id\":") + 5, NULL,
 				    10));
+			else if (good && st.ids != NULL &&
+			    strstr(c->in, "\"journaled\":true") != NULL)
+				fprintf(st.ids, "%ld-%zu journaled\n", k,
+				    c->nans);
 			answered(c, t, good, o.tcp != NULL && c->nans == 0 ?
 			    0 : 1);
 		}
@@ -560,7 +564,8 @@ usage(void)
 "  --alertmanager  Alertmanager webhook payloads to /v1/alertmanager instead of\n"
 "                  event arrays to /v1/events\n"
 "  --key-prefix P  keys P-CONN-N, so that a resend is recognised\n"
-"  --ids FILE      write \"CONN-LINE id\" for each stored event (LINE from 0)\n"
+"  --ids FILE      write \"CONN-LINE id\" for each stored event (LINE from 0),\n"
+"                  \"CONN-LINE journaled\" for each one kept in the journal\n"
 "  --bad-every K   after every K-1 good lines, one that must be refused\n"
 "  --copy-out FILE the same rows as COPY text for a table shaped like event\n"
 "The token defaults to $SOCHI_TOKEN.  Prints one line: connections events\n"

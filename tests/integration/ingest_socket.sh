@@ -10,7 +10,7 @@ inc=$(open_incident "socket ingest")
 out=$("$LOADGEN" --unix "$SOCHI_SOCKET" --incident "$inc" -c 4 -n 2500 \
 	--key-prefix sock --ids "$T/ids1") || fail "first run: $out"
 expect_match "first run" "$out" "ok 10000 refused 0 unexpected 0"
-expect_eq "stored" "$(sql "select count(*) from event where source = 'local' and source_key like 'sock-%'")" 10000
+expect_eq "stored" "$(sql "select count(*) from event where source = 'local:$(id -u)' and source_key like 'sock-%'")" 10000
 expect_eq "distinct ids answered" "$(cut -d' ' -f2 "$T/ids1" | sort -u | wc -l)" 10000
 # Every answered id is the stored row with that key.
 expect_eq "ids match rows" "$(sql "select count(*) from event where source_key like 'sock-%' and id between $(cut -d' ' -f2 "$T/ids1" | sort -n | head -1) and $(cut -d' ' -f2 "$T/ids1" | sort -n | tail -1)")" 10000

@@ -81,3 +81,27 @@ wait_for() {
 expect_eq() { [ "$2" = "$3" ] || fail "$1: got '$2', wanted '$3'"; }
 # expect_match WHAT TEXT PATTERN (grep -E)
 expect_match() { grep -Eq -- "$3" <<<"$2" || fail "$1: '$2' does not match /$3/"; }
+
+# check_acked PREFIX IDS...: every event the load generator was answered
+# "ok" for (IDS files of --ids: "CONN-LINE id" or "CONN-LINE journaled") is
+# stored under key PREFIX-CONN-LINE exactly once, with the id it was given;
+# prints "acknowledged A (journaled J), stored S, lost L, duplicated D".
+check_acked() {
+	local prefix=$1; shift
+	cat "$@" | sort -u >"$T/acked.txt"
+	sql "select substr(source_key, length('$prefix') + 2) || ' ' || id from event where source_key like '$prefix-%'" | sort >"$T/stored.txt"
+	python3 - "$T/acked.txt" "$T/stored.txt" <<'PY'
+import sys
+acked = [l.split() for l in open(sys.argv[1]) if l.strip()]
+stored = [l.split() for l in open(sys.argv[2]) if l.strip()]
+by_key = {}
+for k, i in stored:
+    by_key.setdefault(k, []).append(i)
+lost = [k for k, i in acked if k not in by_key or (i != "journaled" and i not in by_key[k])]
+dup = [k for k, v in by_key.items() if len(v) > 1]
+journaled = sum(1 for k, i in acked if i == "journaled")
+print("acknowledged %d (journaled %d), stored %d, lost %d, duplicated %d" %
+      (len(set(k for k, i in acked)), journaled, len(stored), len(lost), len(dup)))
+sys.exit(1 if lost or dup else 0)
+PY
+}

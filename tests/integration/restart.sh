@@ -32,7 +32,7 @@ kill -0 "$pid" 2>/dev/null && fail "sochid still running"
 eval "$(sandbox up)"
 [ "$(sochid_pid)" != "$pid" ] || fail "sochid was not restarted"
 expect_eq "each once" "$(sql "select count(*), count(distinct (source, source_key)) from event where source_key ~ '^[uth]-'")" "30000|30000"
-expect_eq "by transport" "$(sql "select string_agg(source || ':' || n, ' ' order by source) from (select source, count(*) n from event where source_key ~ '^[uth]-' group by source) s")" "local:10000 sandbox:20000"
+expect_eq "by transport" "$(sql "select string_agg(source || ':' || n, ' ' order by source) from (select source, count(*) n from event where source_key ~ '^[uth]-' group by source) s")" "local:$(id -u):10000 sandbox:20000"
 pass "30,000 events over three transports, sochid restarted, each stored exactly once"
 
 send_all 2
