@@ -47,7 +47,11 @@ pending=$(curl -s "$SOCHI_HTTP/healthz" | python3 -c 'import json,sys; print(jso
 [ "$pending" -le "$budget" ] || fail "holding $pending bytes, over the budget"
 hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
 echo "30 POSTs of $size bytes: $refused refused (503), $pending bytes held; sochid peak RSS $((hwm / 1024)) MiB"
-[ "$hwm" -lt $((256 * 1024)) ] || fail "sochid grew to $((hwm / 1024)) MiB"
+# Under AddressSanitizer memory is not the program's own (redzones, the
+# quarantine of freed blocks): the bound is checked in the plain build.
+if [ -z "${ASAN_OPTIONS:-}" ]; then
+	[ "$hwm" -lt $((256 * 1024)) ] || fail "sochid grew to $((hwm / 1024)) MiB"
+fi
 pass "the budget holds: $((30 - refused)) POSTs taken, $refused answered 503 with Retry-After, peak RSS $((hwm / 1024)) MiB"
 
 # An NDJSON sender is paused while the budget is spent...
