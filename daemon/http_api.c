@@ -1,11 +1,11 @@
 /*
- * The HTTP API.
+ * The HTTP API, on daemon/http_server.c.
  *
  * POST /v1/events takes one event object or an array of them; an array is
- * stored whole or not at all.  The reply is sent once, after COMMIT.  A
- * client may hang up while its events are in the writer: the connection's
- * close callback marks the request orphaned, and the writer's answer then
- * only frees it (STYLE.md, habit 8).
+ * stored whole or not at all.  The reply is sent once, after COMMIT (or
+ * once journaled).  A client may hang up while its events are in the
+ * writer: the server keeps the request, marked gone, and the writer's
+ * answer then only frees it (STYLE.md, habit 8).
  */
 #include <sys/queue.h>
 
@@ -16,21 +16,22 @@
 #include <strings.h>
 #include <time.h>
 
-#include <event2/buffer.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
+#include <sys/socket.h>
+
+#include <netdb.h>
+#include <unistd.h>
 
 #include "correlate.h"
 #include "db_writer.h"
 #include "event.h"
 #include "webhook.h"
 #include "http_api.h"
+#include "http_server.h"
 #include "log.h"
 
 struct hreq {
 	TAILQ_ENTRY(hreq) entry;	/* in the list of requests in flight */
-	struct evhttp_request *req;	/* NULL once the client is gone */
-	struct evhttp_connection *evcon; /* the client's connection */
+	struct http_req	*req;		/* the request, answered once */
 	int		 array;		/* the body was an array */
 	size_t		 n;		/* events */
 	size_t		 left;		/* events not yet answered */
@@ -45,8 +46,7 @@ struct hreq {
 TAILQ_HEAD(hreq_list, hreq);
 
 static struct {
-	struct evhttp	*http;		/* the server */
-	struct evhttp_bound_socket *bound; /* its listening socket */
+	struct http_server *srv;	/* the server */
 	struct sochi_config *cf;	/* the running config */
 	struct hreq_list inflight;	/* waiting for the writer */
 	size_t		 ninflight;	/* length of inflight */
@@ -58,44 +58,24 @@ static struct {
 	} logged[64];			/* refusals logged lately, once per group */
 } h;
 
+/* Answers req with a JSON body (a newline after it), extra header lines. */
 static void
-reply_json(struct evhttp_request *req, int code, const char *reason,
-    const char *body)
+reply_json(struct http_req *req, int code, const char *reason,
+    const char *headers, const char *body)
 {
-	struct evbuffer *out = evbuffer_new();
+	struct sbuf b = SBUF_INIT;
 
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "application/json");
-	if (out != NULL)
-		evbuffer_add_printf(out, "%s\n", body);
-	evhttp_send_reply(req, code, reason, out);
-	if (out != NULL)
-		evbuffer_free(out);
-}
-
-static void	reply_error(struct evhttp_request *, int, const char *,
-		    const char *, long);
-
-/*
- * max_pending_bytes: a request that would take unanswered events past it is
- * answered 503 at once, and the sender retries later.
- */
-static int
-over_budget(struct evhttp_request *req, size_t len)
-{
-	if (db_writer_room(len))
-		return 0;
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After",
-	    "1");
-	reply_error(req, 503, "Service Unavailable", "sochid holds as many "
-	    "unanswered events as max_pending_bytes allows; send it again "
-	    "shortly", -1);
-	return 1;
+	if (sbuf_printf(&b, "%s\n", body) == -1)
+		http_reply(req, 503, "Service Unavailable", NULL, NULL, "", 0);
+	else
+		http_reply(req, code, reason, headers, "application/json",
+		    b.data, b.len);
+	sbuf_free(&b);
 }
 
 static void
-reply_error(struct evhttp_request *req, int code, const char *reason,
-    const char *err, long index)
+reply_error(struct http_req *req, int code, const char *reason,
+    const char *headers, const char *err, long index)
 {
 	struct sbuf b = SBUF_INIT;
 
@@ -104,8 +84,23 @@ reply_error(struct evhttp_request *req, int code, const char *reason,
 	if (index >= 0)
 		sbuf_printf(&b, ",\"index\":%ld", index);
 	sbuf_addc(&b, '}');
-	reply_json(req, code, reason, b.data != NULL ? b.data : "{}");
+	reply_json(req, code, reason, headers, b.data != NULL ? b.data : "{}");
 	sbuf_free(&b);
+}
+
+/*
+ * max_pending_bytes: a request that would take unanswered events past it is
+ * answered 503 at once, and the sender retries later.
+ */
+static int
+over_budget(struct http_req *req, size_t len)
+{
+	if (db_writer_room(len))
+		return 0;
+	reply_error(req, 503, "Service Unavailable", "Retry-After: 1\r\n",
+	    "sochid holds as many unanswered events as max_pending_bytes "
+	    "allows; send it again shortly", -1);
+	return 1;
 }
 
 static void
@@ -152,43 +147,22 @@ hreq_new(size_t n, int array)
 	return hr;
 }
 
-static void	conn_closed_cb(struct evhttp_connection *, void *);
-
-/*
- * Marks the request as waiting for the writer; if the client leaves
- * meanwhile, conn_closed_cb orphans it (STYLE.md, habit 8).
- */
+/* Marks the request as waiting for the writer. */
 static void
-hreq_track(struct hreq *hr, struct evhttp_request *req)
+hreq_track(struct hreq *hr, struct http_req *req)
 {
 	hr->req = req;
-	hr->evcon = evhttp_request_get_connection(req);
 	TAILQ_INSERT_TAIL(&h.inflight, hr, entry);
 	h.ninflight++;
-	evhttp_connection_set_closecb(hr->evcon, conn_closed_cb, NULL);
 }
 
 /* The writer would not take it: answer 503 now. */
 static void
-hreq_untrack(struct hreq *hr, struct evhttp_request *req)
+hreq_untrack(struct hreq *hr, struct http_req *req)
 {
 	TAILQ_REMOVE(&h.inflight, hr, entry);
 	h.ninflight--;
-	evhttp_connection_set_closecb(hr->evcon, NULL, NULL);
-	reply_error(req, 503, "Service Unavailable", "out of memory", -1);
-}
-
-static void
-conn_closed_cb(struct evhttp_connection *evcon, void *arg)
-{
-	struct hreq *hr;
-
-	/* Every request of this connection still waiting becomes an orphan. */
-	TAILQ_FOREACH(hr, &h.inflight, entry)
-		if (hr->evcon == evcon && hr->req != NULL) {
-			log_debug("http: client left before its answer");
-			hr->req = NULL;
-		}
+	reply_error(req, 503, "Service Unavailable", NULL, "out of memory", -1);
 }
 
 static void
@@ -199,23 +173,21 @@ hreq_finish(struct hreq *hr)
 
 	TAILQ_REMOVE(&h.inflight, hr, entry);
 	h.ninflight--;
-	if (hr->req == NULL) {
-		hreq_free(hr);
-		return;
-	}
-	evhttp_connection_set_closecb(hr->evcon, NULL, NULL);
+	if (http_req_gone(hr->req))
+		log_debug("http: client left before its answer");
 	if (hr->err != NULL) {
 		if (hr->temporary)
-			reply_error(hr->req, 503, "Service Unavailable", hr->err,
-			    -1);
+			reply_error(hr->req, 503, "Service Unavailable",
+			    "Retry-After: 5\r\n", hr->err, -1);
 		else
-			reply_error(hr->req, 400, "Bad Request", hr->err, -1);
+			reply_error(hr->req, 400, "Bad Request", NULL, hr->err,
+			    -1);
 		hreq_free(hr);
 		return;
 	}
 	if (hr->journaled) {
 		/* Accepted, on disk, stored once the database is back. */
-		reply_json(hr->req, 202, "Accepted",
+		reply_json(hr->req, 202, "Accepted", NULL,
 		    "{\"ok\":true,\"journaled\":true}");
 		hreq_free(hr);
 		return;
@@ -242,7 +214,7 @@ hreq_finish(struct hreq *hr)
 		}
 		sbuf_adds(&b, "]}");
 	}
-	reply_json(hr->req, 200, "OK", b.data != NULL ? b.data : "{}");
+	reply_json(hr->req, 200, "OK", NULL, b.data != NULL ? b.data : "{}");
 	sbuf_free(&b);
 	hreq_free(hr);
 }
@@ -313,10 +285,9 @@ b64decode(const char *in, char *out, size_t outlen)
  * "Basic base64(user:token)" (Grafana offers one or the other).
  */
 static const char *
-authenticate(struct evhttp_request *req, int basic_ok)
+authenticate(struct http_req *req, int basic_ok)
 {
-	const char *auth = evhttp_find_header(
-	    evhttp_request_get_input_headers(req), "Authorization");
+	const char *auth = http_req_header(req, "Authorization");
 	char dec[512], *pass;
 
 	if (auth == NULL)
@@ -371,11 +342,10 @@ log_refusal_once(const char *path, const char *group, const char *err)
 enum hook { HOOK_ALERTMANAGER, HOOK_GRAFANA, HOOK_ZABBIX };
 
 static void
-post_webhook(struct evhttp_request *req, const char *path, enum hook kind,
+post_webhook(struct http_req *req, const char *path, enum hook kind,
     const char *source)
 {
-	struct evbuffer *in = evhttp_request_get_input_buffer(req);
-	size_t len = evbuffer_get_length(in), i;
+	size_t len, i;
 	struct wh_batch wb;
 	struct wh_row *whr = NULL;
 	struct event_row *rows = NULL;
@@ -387,17 +357,17 @@ post_webhook(struct evhttp_request *req, const char *path, enum hook kind,
 	int rv;
 
 	memset(&wb, 0, sizeof(wb));
+	body = http_req_body(req, &len);
 	if (over_budget(req, len))
 		return;
-	body = (const char *)evbuffer_pullup(in, -1);
-	root = json_loadb(body != NULL ? body : "", len, 0, &jerr);
+	root = json_loadb(body, len, 0, &jerr);
 	/* The text is not needed once parsed: do not hold it while waiting. */
-	evbuffer_drain(in, len);
+	http_req_drop_body(req);
 	if (root == NULL) {
 		snprintf(err, sizeof(err), "invalid JSON at line %d column %d: %s",
 		    jerr.line, jerr.column, jerr.text);
 		log_refusal_once(path, "", err);
-		reply_error(req, 400, "Bad Request", err, -1);
+		reply_error(req, 400, "Bad Request", NULL, err, -1);
 		return;
 	}
 	rv = kind == HOOK_ALERTMANAGER ? webhook_alertmanager(root, &wb, err,
@@ -406,7 +376,7 @@ post_webhook(struct evhttp_request *req, const char *path, enum hook kind,
 	    sizeof(err));
 	if (rv == -1) {
 		log_refusal_once(path, wb.group, err);
-		reply_error(req, 400, "Bad Request", err, -1);
+		reply_error(req, 400, "Bad Request", NULL, err, -1);
 		goto out;
 	}
 	if (wb.truncated > 0)
@@ -414,20 +384,20 @@ post_webhook(struct evhttp_request *req, const char *path, enum hook kind,
 		    "(max_alerts); they will come on the next notification", path,
 		    wb.group, wb.truncated);
 	if (wb.n == 0) {
-		reply_json(req, 200, "OK", "{\"ok\":true,\"results\":[]}");
+		reply_json(req, 200, "OK", NULL, "{\"ok\":true,\"results\":[]}");
 		goto out;
 	}
 	if ((hr = hreq_new(wb.n, 1)) == NULL ||
 	    (whr = calloc(wb.n, sizeof(*whr))) == NULL ||
 	    (rows = calloc(wb.n, sizeof(*rows))) == NULL) {
-		reply_error(req, 503, "Service Unavailable", "out of memory", -1);
+		reply_error(req, 503, "Service Unavailable", NULL, "out of memory", -1);
 		goto out;
 	}
 	for (i = 0; i < wb.n; i++) {
 		if (webhook_row(&wb.a[i], correlate_match(h.rules,
 		    wb.a[i].labels), source, h.cf->report.alert_actor,
 		    &whr[i]) == -1) {
-			reply_error(req, 503, "Service Unavailable",
+			reply_error(req, 503, "Service Unavailable", NULL,
 			    "out of memory", -1);
 			goto out;
 		}
@@ -450,39 +420,38 @@ out:
 }
 
 static void
-post_events(struct evhttp_request *req, const char *source)
+post_events(struct http_req *req, const char *source)
 {
 	struct event_rules rules = { (const char *const *)h.cf->phase_ids };
-	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	struct sochi_event *evs = NULL;
 	struct hreq *hr = NULL;
 	json_error_t jerr;
 	json_t *root, *item;
-	size_t len = evbuffer_get_length(in), i, n;
+	size_t len, i, n;
 	char err[512], msg[600];
 	const char *body;
 
+	body = http_req_body(req, &len);
 	if (over_budget(req, len))
 		return;
-	body = (const char *)evbuffer_pullup(in, -1);
-	root = json_loadb(body != NULL ? body : "", len,
-	    JSON_REJECT_DUPLICATES, &jerr);
-	evbuffer_drain(in, len);
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	http_req_drop_body(req);
 	if (root == NULL) {
 		snprintf(err, sizeof(err), "invalid JSON at line %d column %d: %s",
 		    jerr.line, jerr.column, jerr.text);
-		reply_error(req, 400, "Bad Request", err, -1);
+		reply_error(req, 400, "Bad Request", NULL, err, -1);
 		return;
 	}
 	n = json_is_array(root) ? json_array_size(root) : 1;
 	if (n == 0) {
-		reply_error(req, 400, "Bad Request", "empty array: no events", -1);
+		reply_error(req, 400, "Bad Request", NULL,
+		    "empty array: no events", -1);
 		json_decref(root);
 		return;
 	}
 	if ((hr = hreq_new(n, json_is_array(root))) == NULL ||
 	    (evs = calloc(n, sizeof(*evs))) == NULL) {
-		reply_error(req, 503, "Service Unavailable", "out of memory", -1);
+		reply_error(req, 503, "Service Unavailable", NULL, "out of memory", -1);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
@@ -492,10 +461,11 @@ post_events(struct evhttp_request *req, const char *source)
 			if (hr->array) {
 				snprintf(msg, sizeof(msg), "event %zu: %s", i + 1,
 				    err);
-				reply_error(req, 400, "Bad Request", msg,
+				reply_error(req, 400, "Bad Request", NULL, msg,
 				    (long)i);
 			} else
-				reply_error(req, 400, "Bad Request", err, -1);
+				reply_error(req, 400, "Bad Request", NULL, err,
+				    -1);
 			n = i;
 			goto out;
 		}
@@ -516,7 +486,7 @@ out:
 }
 
 static void
-get_healthz(struct evhttp_request *req)
+get_healthz(struct http_req *req)
 {
 	struct db_writer_stats st;
 	const char *status;
@@ -536,24 +506,22 @@ get_healthz(struct evhttp_request *req)
 	    st.pending_bytes, st.journaling ? "true" : "false",
 	    st.journal_events, (long long)(st.journal_age / 1000000));
 	if (strcmp(status, "ok") == 0)
-		reply_json(req, 200, "OK", body);
+		reply_json(req, 200, "OK", NULL, body);
 	else
-		reply_json(req, 503, "Service Unavailable", body);
+		reply_json(req, 503, "Service Unavailable", NULL, body);
 }
 
 static void
-route(struct evhttp_request *req, void *arg)
+route(struct http_req *req, void *arg)
 {
-	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
-	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	const char *path = http_req_path(req), *method = http_req_method(req);
 	const char *source;
+	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 
-	if (path == NULL)
-		path = "/";
 	if (strcmp(path, "/healthz") == 0) {
-		if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+		if (!get) {
 			reply_error(req, 405, "Method Not Allowed",
-			    "GET /healthz", -1);
+			    "Allow: GET, HEAD\r\n", "GET /healthz", -1);
 			return;
 		}
 		get_healthz(req);
@@ -564,21 +532,18 @@ route(struct evhttp_request *req, void *arg)
 	    strcmp(path, "/v1/grafana") == 0 || strcmp(path, "/v1/zabbix") == 0) {
 		int grafana = strcmp(path, "/v1/grafana") == 0;
 
-		if (cmd != EVHTTP_REQ_POST) {
-			evhttp_add_header(evhttp_request_get_output_headers(req),
-			    "Allow", "POST");
+		if (strcmp(method, "POST") != 0) {
 			reply_error(req, 405, "Method Not Allowed",
-			    "only POST here", -1);
+			    "Allow: POST\r\n", "only POST here", -1);
 			return;
 		}
 		if ((source = authenticate(req, grafana)) == NULL) {
-			evhttp_add_header(evhttp_request_get_output_headers(req),
-			    "WWW-Authenticate", grafana ? "Basic realm=\"sochid\"" :
-			    "Bearer realm=\"sochid\"");
-			reply_error(req, 401, "Unauthorized", grafana ? "missing or "
-			    "unknown token (Bearer <token>, or Basic with the token "
-			    "as password)" : "missing or unknown token "
-			    "(Authorization: Bearer <token>)", -1);
+			reply_error(req, 401, "Unauthorized", grafana ?
+			    "WWW-Authenticate: Basic realm=\"sochid\"\r\n" :
+			    "WWW-Authenticate: Bearer realm=\"sochid\"\r\n",
+			    grafana ? "missing or unknown token (Bearer <token>, "
+			    "or Basic with the token as password)" : "missing or "
+			    "unknown token (Authorization: Bearer <token>)", -1);
 			return;
 		}
 		if (strcmp(path, "/v1/events") == 0)
@@ -589,15 +554,51 @@ route(struct evhttp_request *req, void *arg)
 			    HOOK_ALERTMANAGER, source);
 		return;
 	}
-	reply_error(req, 404, "Not Found", "no such endpoint", -1);
+	reply_error(req, 404, "Not Found", NULL, "no such endpoint", -1);
+}
+
+/* A listening TCP socket for host:port (the first address that binds). */
+static int
+listen_on(const char *host, int port)
+{
+	struct addrinfo hints, *ai, *a;
+	char pbuf[8];
+	int fd = -1, one = 1, rv;
+
+	snprintf(pbuf, sizeof(pbuf), "%d", port);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rv = getaddrinfo(host, pbuf, &hints, &ai)) != 0) {
+		log_warnx("listen_http %s:%d: %s", host, port, gai_strerror(rv));
+		return -1;
+	}
+	for (a = ai; a != NULL && fd == -1; a = a->ai_next) {
+		if ((fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, a->ai_protocol)) == -1)
+			continue;
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+		    sizeof(one));
+		if (bind(fd, a->ai_addr, a->ai_addrlen) == -1 ||
+		    listen(fd, 128) == -1) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	if (fd == -1)
+		log_warn("listen_http %s:%d", host, port);
+	freeaddrinfo(ai);
+	return fd;
 }
 
 int
 http_api_init(struct event_base *base, struct sochi_config *cf,
     const struct correlator *rules, const struct zone *zabbix_zone)
 {
+	struct http_server_config sc;
 	char host[256];
-	int port;
+	int port, fd;
 
 	memset(&h, 0, sizeof(h));
 	TAILQ_INIT(&h.inflight);
@@ -609,19 +610,18 @@ http_api_init(struct event_base *base, struct sochi_config *cf,
 	if (config_split_listen(cf->listen_http, host, sizeof(host), &port,
 	    SOCHI_DEFAULT_HTTP_PORT) == -1)
 		return -1;
-	if ((h.http = evhttp_new(base)) == NULL)
+	if ((fd = listen_on(host, port)) == -1)
 		return -1;
-	evhttp_set_max_body_size(h.http, (ev_ssize_t)cf->max_body_bytes);
-	evhttp_set_max_headers_size(h.http, 16384);
-	evhttp_set_timeout(h.http, 60);
-	evhttp_set_allowed_methods(h.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
-	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE);
-	evhttp_set_gencb(h.http, route, NULL);
-	if ((h.bound = evhttp_bind_socket_with_handle(h.http, host,
-	    (ev_uint16_t)port)) == NULL) {
-		log_warn("listen_http %s:%d", host, port);
+	memset(&sc, 0, sizeof(sc));
+	sc.name = "http";
+	sc.max_conns = (size_t)cf->max_clients_http;
+	sc.max_header_bytes = 16384;
+	sc.max_body_bytes = (size_t)cf->max_body_bytes;
+	sc.request_timeout = (int64_t)cf->http_request_timeout * 1000000;
+	sc.idle_timeout = (int64_t)cf->idle_timeout * 1000000;
+	sc.handle = route;
+	if ((h.srv = http_server_new(base, fd, &sc)) == NULL)
 		return -1;
-	}
 	log_info("listening for HTTP on %s:%d", host, port);
 	return 0;
 }
@@ -632,14 +632,18 @@ http_api_pending(void)
 	return h.ninflight;
 }
 
+size_t
+http_api_conns(void)
+{
+	return h.srv != NULL ? http_server_conns(h.srv) : 0;
+}
+
 void
 http_api_drain(void)
 {
 	/* Stop taking new connections; requests in flight still get answers. */
-	if (h.http != NULL && h.bound != NULL) {
-		evhttp_del_accept_socket(h.http, h.bound);
-		h.bound = NULL;
-	}
+	if (h.srv != NULL)
+		http_server_drain(h.srv);
 }
 
 void
@@ -649,9 +653,10 @@ http_api_free(void)
 
 	while ((hr = TAILQ_FIRST(&h.inflight)) != NULL) {
 		TAILQ_REMOVE(&h.inflight, hr, entry);
+		http_reply(hr->req, 503, "Service Unavailable", NULL, NULL, "",
+		    0);
 		hreq_free(hr);
 	}
-	if (h.http != NULL)
-		evhttp_free(h.http);
+	http_server_free(h.srv);
 	memset(&h, 0, sizeof(h));
 }

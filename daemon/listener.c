@@ -19,11 +19,15 @@
 
 #include <netinet/in.h>
 
+#include <sys/file.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -59,11 +63,25 @@ struct req {
 };
 TAILQ_HEAD(req_list, req);
 
+/* One listening socket: the Unix socket's or TCP's, each its own cap. */
+struct lsock {
+	const char	*name;		/* "unix", "tcp": for the log */
+	struct evconnlistener *lis;	/* the socket */
+	size_t		 nconns;	/* its connections open */
+	size_t		 cap;		/* max_clients_unix, max_clients_tcp */
+	int		 paused;	/* at the cap: not accepting */
+	int		 starved;	/* out of descriptors: not accepting */
+	struct event	*ev_resume;	/* accepting again after that */
+};
+
 struct conn {
 	TAILQ_ENTRY(conn) entry;	/* in the list of connections */
 	uint64_t	 id;		/* for the log */
 	enum conn_state	 state;		/* see above */
 	struct bufferevent *bev;	/* the socket; NULL once closed */
+	struct lsock	*ls;		/* where it was accepted */
+	int64_t		 accepted;	/* when, monotonic µs */
+	int64_t		 active;	/* when it last sent or was answered */
 	int		 is_tcp;	/* needs auth; no peer uid */
 	char		 source[64];	/* token name, or "local:UID" */
 	char		 by[16];	/* the peer's uid, Unix socket only */
@@ -79,9 +97,11 @@ TAILQ_HEAD(conn_list, conn);
 static struct {
 	struct event_base *base;	/* the daemon's loop */
 	struct sochi_config *cf;	/* the running config */
-	struct evconnlistener *unix_l;	/* the Unix socket listener */
-	struct evconnlistener *tcp_l;	/* the TCP listener */
+	struct lsock	 unix_l;	/* the Unix socket */
+	struct lsock	 tcp_l;		/* TCP */
 	char		*unix_path;	/* the socket's path, unlinked at exit */
+	int		 lock_fd;	/* holds <socket>.lock: one sochid per path */
+	struct event	*ev_sweep;	/* auth and idle deadlines, each second */
 	struct conn_list conns;		/* every connection not yet freed */
 	size_t		 nconns;	/* open connections */
 	struct req_list	 free_reqs;	/* recycled requests */
@@ -89,6 +109,26 @@ static struct {
 	uint64_t	 next_id;	/* the next connection id */
 	int		 draining;	/* shutting down */
 } l;
+
+static int64_t
+now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Accept on ls again if its cap allows it. */
+static void
+ls_maybe_accept(struct lsock *ls)
+{
+	if (ls->paused && !l.draining && ls->nconns < ls->cap) {
+		ls->paused = 0;
+		if (!ls->starved && ls->lis != NULL)
+			evconnlistener_enable(ls->lis);
+	}
+}
 
 static void	conn_read_cb(struct bufferevent *, void *);
 static void	conn_write_cb(struct bufferevent *, void *);
@@ -206,6 +246,8 @@ conn_close(struct conn *c)
 		c->bev = NULL;
 	}
 	l.nconns--;
+	c->ls->nconns--;
+	ls_maybe_accept(c->ls);
 	/* Answers already made have nowhere to go; drop them. */
 	for (r = TAILQ_FIRST(&c->reqs); r != NULL; r = next) {
 		next = TAILQ_NEXT(r, entry);
@@ -457,6 +499,7 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 
+	c->active = now_mono();
 	conn_process(c);
 	if (c->state != CONN_CLOSED)
 		conn_maybe_finish(c);
@@ -507,23 +550,14 @@ static void
 accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
+	struct lsock *ls = arg;
 	struct bufferevent *bev;
 	struct conn *c;
-	int is_tcp = arg != NULL;
+	int is_tcp = ls == &l.tcp_l;
 	struct ucred cred;
 	socklen_t clen = sizeof(cred);
 
-	if (l.draining || l.nconns >= (size_t)l.cf->max_clients) {
-		static const char busy[] = "{\"ok\":false,\"error\":\"too many "
-		    "connections; try again later\"}\n";
-
-		(void)!write(fd, busy, sizeof(busy) - 1);
-		evutil_closesocket(fd);
-		log_warnx("refused a connection: %zu open (max_clients)",
-		    l.nconns);
-		return;
-	}
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
+	if (l.draining || (c = calloc(1, sizeof(*c))) == NULL) {
 		evutil_closesocket(fd);
 		return;
 	}
@@ -536,6 +570,8 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	c->id = ++l.next_id;
 	c->bev = bev;
 	c->is_tcp = is_tcp;
+	c->ls = ls;
+	c->accepted = c->active = now_mono();
 	TAILQ_INIT(&c->reqs);
 	if (is_tcp) {
 		c->state = CONN_AUTH;
@@ -559,18 +595,118 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	}
 	TAILQ_INSERT_TAIL(&l.conns, c, entry);
 	l.nconns++;
+	ls->nconns++;
 	log_debug("conn %llu: accepted on %s%s%s", (unsigned long long)c->id,
-	    is_tcp ? "tcp" : "unix", is_tcp ? "" : ", uid ", c->by);
+	    ls->name, is_tcp ? "" : ", uid ", c->by);
 	bufferevent_setcb(bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
 	/* The write callback runs once output drains to half the limit. */
 	bufferevent_setwatermark(bev, EV_WRITE, CONN_OUT_HIGH / 2, 0);
 	bufferevent_enable(bev, EV_READ);
+	if (ls->nconns >= ls->cap && !ls->paused) {
+		/*
+		 * The kernel's backlog holds the others, not our descriptors,
+		 * and each listener has its own cap: TCP clients can never take
+		 * the Unix socket's, which is the CLI's.
+		 */
+		ls->paused = 1;
+		evconnlistener_disable(ls->lis);
+		log_warnx("%s: %zu connections open (max_clients_%s): not "
+		    "accepting more until one closes", ls->name, ls->nconns,
+		    ls->name);
+	}
 }
 
 static void
+resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct lsock *ls = arg;
+
+	ls->starved = 0;
+	if (!ls->paused && !l.draining && ls->lis != NULL)
+		evconnlistener_enable(ls->lis);
+}
+
+/*
+ * accept() failed.  Out of descriptors: stop for a second rather than be
+ * woken again at once, forever (the listening socket stays readable), and
+ * say so once.
+ */
+static void
 accept_error_cb(struct evconnlistener *lis, void *arg)
 {
-	log_warn("accept");
+	struct lsock *ls = arg;
+	int err = EVUTIL_SOCKET_ERROR();
+
+	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+		if (!ls->starved)
+			log_warnx("%s: accept: %s; not accepting for a second",
+			    ls->name, strerror(err));
+		ls->starved = 1;
+		evconnlistener_disable(lis);
+		event_add(ls->ev_resume, &(struct timeval){ 1, 0 });
+		return;
+	}
+	log_warnx("%s: accept: %s", ls->name, strerror(err));
+}
+
+/*
+ * Each second: a TCP client that has not authenticated within
+ * auth_timeout, and a connection with nothing to answer that has sent
+ * nothing for idle_timeout, are closed.
+ */
+static void
+sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c, *next;
+	int64_t now = now_mono();
+	int64_t auth = (int64_t)l.cf->auth_timeout * 1000000;
+	int64_t idle = (int64_t)l.cf->idle_timeout * 1000000;
+
+	for (c = TAILQ_FIRST(&l.conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->state == CONN_AUTH && now - c->accepted >= auth) {
+			log_warnx("conn %llu: no authentication within %ld s; "
+			    "closed", (unsigned long long)c->id,
+			    l.cf->auth_timeout);
+			conn_close(c);
+		} else if ((c->state == CONN_READING || c->state ==
+		    CONN_AUTH) && c->npending == 0 &&
+		    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 &&
+		    now - c->active >= idle) {
+			log_debug("conn %llu: idle for %ld s; closed",
+			    (unsigned long long)c->id, l.cf->idle_timeout);
+			conn_close(c);
+		}
+	}
+}
+
+/* Serves a listening socket (taken: closed with the listener). */
+static int
+ls_start(struct lsock *ls, const char *name, size_t cap, int fd)
+{
+	ls->name = name;
+	ls->cap = cap;
+	ls->ev_resume = evtimer_new(l.base, resume_cb, ls);
+	ls->lis = evconnlistener_new(l.base, accept_cb, ls,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128, fd);
+	if (ls->lis == NULL || ls->ev_resume == NULL) {
+		if (ls->lis == NULL)
+			close(fd);
+		return -1;
+	}
+	evconnlistener_set_error_cb(ls->lis, accept_error_cb);
+	return 0;
+}
+
+static void
+ls_stop(struct lsock *ls)
+{
+	if (ls->lis != NULL)
+		evconnlistener_free(ls->lis);
+	if (ls->ev_resume != NULL)
+		event_free(ls->ev_resume);
+	ls->lis = NULL;
+	ls->ev_resume = NULL;
 }
 
 static int
@@ -578,6 +714,8 @@ listen_unix(struct sochi_config *cf)
 {
 	struct sockaddr_un sun;
 	struct group *gr;
+	struct stat st;
+	char lock[sizeof(sun.sun_path) + 8];
 	int fd, probe;
 
 	if (strlen(cf->socket) >= sizeof(sun.sun_path)) {
@@ -588,7 +726,26 @@ listen_unix(struct sochi_config *cf)
 	sun.sun_family = AF_UNIX;
 	strcpy(sun.sun_path, cf->socket);
 
-	/* A socket file left by a crash is removed; a live one is not stolen. */
+	/*
+	 * One sochid per path: a lock file beside the socket, held as long as
+	 * the process lives (the kernel lets go of it however the process
+	 * ends).  Whoever holds it owns the socket.
+	 */
+	if (snprintf(lock, sizeof(lock), "%s.lock", cf->socket) >=
+	    (int)sizeof(lock)) {
+		log_warnx("socket path too long: %s", cf->socket);
+		return -1;
+	}
+	if ((l.lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		log_warn("%s", lock);
+		return -1;
+	}
+	if (flock(l.lock_fd, LOCK_EX | LOCK_NB) == -1) {
+		log_warnx("%s: another sochid uses this socket (it holds %s)",
+		    cf->socket, lock);
+		return -1;
+	}
+	/* A live socket is never stolen, and only a socket is removed. */
 	if ((probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) != -1) {
 		if (connect(probe, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
 			close(probe);
@@ -598,8 +755,19 @@ listen_unix(struct sochi_config *cf)
 		}
 		close(probe);
 	}
-	if (unlink(cf->socket) == -1 && errno != ENOENT) {
-		log_warn("unlink %s", cf->socket);
+	if (lstat(cf->socket, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			log_warnx("%s exists and is not a socket; not removing "
+			    "it (move it away, or set socket to another path)",
+			    cf->socket);
+			return -1;
+		}
+		if (unlink(cf->socket) == -1) {
+			log_warn("unlink %s", cf->socket);
+			return -1;
+		}
+	} else if (errno != ENOENT) {
+		log_warn("%s", cf->socket);
 		return -1;
 	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
@@ -629,14 +797,11 @@ listen_unix(struct sochi_config *cf)
 			return -1;
 		}
 	}
-	l.unix_l = evconnlistener_new(l.base, accept_cb, NULL,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128, fd);
-	if (l.unix_l == NULL) {
+	if (ls_start(&l.unix_l, "unix", (size_t)cf->max_clients_unix, fd) ==
+	    -1) {
 		log_warn("listen %s", cf->socket);
-		close(fd);
 		return -1;
 	}
-	evconnlistener_set_error_cb(l.unix_l, accept_error_cb);
 	l.unix_path = strdup(cf->socket);
 	log_info("listening on %s", cf->socket);
 	return 0;
@@ -647,7 +812,7 @@ listen_tcp(struct sochi_config *cf)
 {
 	struct evutil_addrinfo hints, *ai = NULL;
 	char host[256], port[8];
-	int p, rv;
+	int p, rv, fd, one = 1;
 
 	if (config_split_listen(cf->listen_tcp, host, sizeof(host), &p,
 	    SOCHI_DEFAULT_TCP_PORT) == -1)
@@ -662,15 +827,22 @@ listen_tcp(struct sochi_config *cf)
 		    evutil_gai_strerror(rv));
 		return -1;
 	}
-	l.tcp_l = evconnlistener_new_bind(l.base, accept_cb, l.base,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_REUSEABLE,
-	    128, ai->ai_addr, (int)ai->ai_addrlen);
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd == -1 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one)) == -1 || bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+	    listen(fd, 128) == -1) {
+		log_warn("listen_tcp %s:%s", host, port);
+		if (fd != -1)
+			close(fd);
+		evutil_freeaddrinfo(ai);
+		return -1;
+	}
 	evutil_freeaddrinfo(ai);
-	if (l.tcp_l == NULL) {
+	if (ls_start(&l.tcp_l, "tcp", (size_t)cf->max_clients_tcp, fd) == -1) {
 		log_warn("listen_tcp %s:%s", host, port);
 		return -1;
 	}
-	evconnlistener_set_error_cb(l.tcp_l, accept_error_cb);
 	log_info("listening for NDJSON on tcp %s:%s", host, port);
 	return 0;
 }
@@ -693,9 +865,14 @@ listener_init(struct event_base *base, struct sochi_config *cf)
 	memset(&l, 0, sizeof(l));
 	l.base = base;
 	l.cf = cf;
+	l.lock_fd = -1;
 	TAILQ_INIT(&l.conns);
 	TAILQ_INIT(&l.free_reqs);
 	db_writer_on_room(budget_room_cb);
+	if ((l.ev_sweep = event_new(base, -1, EV_PERSIST, sweep_cb, NULL)) ==
+	    NULL)
+		return -1;
+	event_add(l.ev_sweep, &(struct timeval){ 1, 0 });
 	if (*cf->socket != '\0' && listen_unix(cf) == -1)
 		return -1;
 	if (*cf->listen_tcp != '\0' && listen_tcp(cf) == -1)
@@ -709,14 +886,8 @@ listener_drain(void)
 	struct conn *c, *next;
 
 	l.draining = 1;
-	if (l.unix_l != NULL) {
-		evconnlistener_free(l.unix_l);
-		l.unix_l = NULL;
-	}
-	if (l.tcp_l != NULL) {
-		evconnlistener_free(l.tcp_l);
-		l.tcp_l = NULL;
-	}
+	ls_stop(&l.unix_l);
+	ls_stop(&l.tcp_l);
 	for (c = TAILQ_FIRST(&l.conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
 		if (c->state == CONN_CLOSED)
@@ -739,14 +910,14 @@ listener_free(void)
 	struct conn *c;
 	struct req *r;
 
-	if (l.unix_l != NULL)
-		evconnlistener_free(l.unix_l);
-	if (l.tcp_l != NULL)
-		evconnlistener_free(l.tcp_l);
+	ls_stop(&l.unix_l);
+	ls_stop(&l.tcp_l);
+	if (l.ev_sweep != NULL)
+		event_free(l.ev_sweep);
 	/*
 	 * Connections still here when the loop ended: a second signal, or a
-	 * drain that gave up waiting for the database.  The writer is freed
-	 * after this without calling back into their requests.
+	 * drain that gave up waiting for the database.  The writer, freed
+	 * before this, has answered every request they had in it.
 	 */
 	while ((c = TAILQ_FIRST(&l.conns)) != NULL) {
 		if (c->bev != NULL)
@@ -758,10 +929,13 @@ listener_free(void)
 		TAILQ_REMOVE(&l.conns, c, entry);
 		free(c);
 	}
+	/* Ours to remove: the lock said so. */
 	if (l.unix_path != NULL) {
 		unlink(l.unix_path);
 		free(l.unix_path);
 	}
+	if (l.lock_fd != -1)
+		close(l.lock_fd);
 	while ((r = TAILQ_FIRST(&l.free_reqs)) != NULL) {
 		TAILQ_REMOVE(&l.free_reqs, r, entry);
 		free(r);

@@ -51,7 +51,12 @@ struct sochi_config {
 	long		 max_line_bytes; /* longest request line accepted */
 	long		 max_body_bytes; /* largest HTTP request body accepted */
 	long		 max_pending;	/* unanswered requests before a connection pauses */
-	long		 max_clients;	/* connections served at once */
+	long		 max_clients_unix; /* Unix socket connections at once */
+	long		 max_clients_tcp; /* NDJSON-over-TCP connections at once */
+	long		 max_clients_http; /* HTTP connections at once */
+	long		 auth_timeout;	/* seconds a TCP client has to authenticate */
+	long		 idle_timeout;	/* seconds a connection may wait, idle */
+	long		 http_request_timeout; /* seconds for a whole HTTP request */
 	long		 batch_max;	/* most events in one database round trip */
 	long		 write_timeout;	/* seconds an event may wait for the database */
 	long		 max_pending_bytes; /* bytes all unanswered requests may hold */

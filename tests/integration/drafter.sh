@@ -34,7 +34,7 @@ pass "killed with SIGKILL, the drafter is started again ($d2) and drafts what it
 # second daemon's writer calls): the drafter hears of them from the
 # database and drafts.
 inc2=$("$SOCHI" open 他所の書き込み --category 5)
-sql "select count(*) from sochi_ingest_plain(array['impact', 'impact', 'users'], array['$inc2', '$inc2', '$inc2'], array[now() - interval '3 hours', now() - interval '1 hour', now() - interval '1 hour'], array['other', 'other', 'other'], array['o1', 'o2', 'o3'], array[null, null, null], array[null, null, null], array[null, null, null], array[null, null, null], array['{\"op\":\"start\",\"name\":\"y\",\"label\":\"不可\"}', '{\"op\":\"recover\",\"name\":\"y\"}', '{\"count\":40000}']::jsonb[], false)" >/dev/null
+sql "select count(*) from sochi_ingest_plain(array['impact', 'impact', 'users'], array['$inc2', '$inc2', '$inc2'], array[now() - interval '3 hours', now() - interval '1 hour', now() - interval '1 hour'], array['other', 'other', 'other'], array['o1', 'o2', 'o3'], array[null, null, null], array[null, null, null], array[null, null, null], array[null, null, null], array['{\"op\":\"start\",\"name\":\"y\",\"label\":\"不可\"}', '{\"op\":\"recover\",\"name\":\"y\"}', '{\"count\":40000}']::jsonb[], array[true, true, true], array[true, true, true], false)" >/dev/null
 for _ in $(seq 100); do
 	[ "$(sql "select count(*) from draft d join incident i on i.id = d.incident_id where i.code = '$inc2'")" -gt 0 ] && break
 	sleep 0.1
@@ -43,6 +43,5 @@ done
 pass "the drafter drafts what another process committed, on its notification"
 
 sandbox down --sochid
-for _ in $(seq 100); do kill -0 "$d2" 2>/dev/null || break; sleep 0.05; done
-! kill -0 "$d2" 2>/dev/null || fail "the drafter outlived sochid"
+wait_for 10 '! alive "$d2"' || fail "the drafter outlived sochid"
 pass "the drafter ends with sochid"

@@ -65,6 +65,12 @@ open_incident() {
 
 sochid_pid() { cat "$SOCHI_SANDBOX_DIR/sochid.pid"; }
 
+# alive PID: the process runs (a zombie, killed and not yet reaped by
+# whoever started it, does not), as script/sandbox counts it.
+alive() {
+	kill -0 "$1" 2>/dev/null && ! grep -q "^State:[[:space:]]*Z" "/proc/$1/status" 2>/dev/null
+}
+
 # wait_for SECONDS CONDITION: evaluates the shell condition every 0.1 s
 # until it holds, for at most SECONDS; returns 1 then, and the check after
 # it says what is wrong.  Waiting on a condition rather than sleeping a

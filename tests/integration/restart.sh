@@ -28,7 +28,7 @@ send_all() {
 send_all 1
 pid=$(sochid_pid)
 sandbox down --sochid
-kill -0 "$pid" 2>/dev/null && fail "sochid still running"
+alive "$pid" && fail "sochid still running"
 eval "$(sandbox up)"
 [ "$(sochid_pid)" != "$pid" ] || fail "sochid was not restarted"
 expect_eq "each once" "$(sql "select count(*), count(distinct (source, source_key)) from event where source_key ~ '^[uth]-'")" "30000|30000"
