@@ -19,7 +19,7 @@ expect_eq "notice channels" "$(complete_words sochi notice --channel '')" "other
 expect_eq "inquiry channels" "$(complete_words sochi inquiry --channel '')" "mail other phone "
 expect_eq "impact ops" "$(complete_words sochi impact '')" "recover start "
 expect_match "note sections" "$(complete_words sochi note cause)" "^cause.duration cause.scale cause.summary $"
-expect_eq "formats" "$(complete_words sochi report -f '')" "html json md text "
+expect_eq "formats" "$(complete_words sochi report -f '')" "docx html json md pdf text "
 expect_eq "timeline formats" "$(complete_words sochi timeline --format '')" "csv text "
 expect_eq "alerts formats" "$(complete_words sochi alerts -f '')" "csv text "
 expect_match "timeline --all" "$(complete_words sochi timeline --)" "--all .*--format"
