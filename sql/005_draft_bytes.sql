@@ -3,8 +3,11 @@
 -- null; a text draft keeps `body` and has no `data`.  Base64 in `body` was
 -- the other way: a third larger, and a `body` that a reader of the text
 -- formats (sochi diff, the drafts' listings) would take for the report.
-alter table draft add column data bytea;
+-- Written to be run again harmlessly, as 004 is (a version row removed by
+-- hand, a half-restored database).
+alter table draft add column if not exists data bytea;
 alter table draft alter column body drop not null;
+alter table draft drop constraint if exists draft_body_or_data;
 alter table draft add constraint draft_body_or_data
     check ((body is null) <> (data is null));
 
