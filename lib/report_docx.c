@@ -103,18 +103,31 @@ run(struct sbuf *b, const char *s, size_t n, const char *rpr)
 	"<w:highlight w:val=\"yellow\"/>"
 #define RPR_SUB		"<w:rStyle w:val=\"SubHeading\"/><w:b/>"
 
+#define DURATION	"（継続時間："
+
 /* A line of content: runs, 【要記入】 highlighted, ＜…＞ set as a sub-heading. */
 static void
 line_runs(struct sbuf *b, const char *s, size_t n)
 {
 	static const char open[] = "＜", close[] = "＞";
-	size_t fill = strlen(REPORT_FILL_IN), i = 0, start = 0;
+	size_t fill = strlen(REPORT_FILL_IN), dur = strlen(DURATION), i = 0;
+	size_t start = 0;
 	const char *rpr = NULL;
 
 	if (n >= 2 * strlen(open) && memcmp(s, open, strlen(open)) == 0 &&
 	    memcmp(s + n - strlen(close), close, strlen(close)) == 0)
 		rpr = RPR_SUB;
 	while (i < n) {
+		/*
+		 * A duration on a line of its own, as the text format sets it:
+		 * Word has no way to keep a figure from breaking in CJK text,
+		 * and 継続時間：2 / 時間15分間 is what it did otherwise.
+		 */
+		if (i > 0 && n - i >= dur && memcmp(s + i, DURATION, dur) == 0) {
+			run(b, s + start, i - start, rpr);
+			sbuf_adds(b, "<w:r><w:br/></w:r>");
+			start = i;
+		}
 		if (n - i >= fill && memcmp(s + i, REPORT_FILL_IN, fill) == 0) {
 			run(b, s + start, i - start, rpr);
 			run(b, s + i, fill, RPR_FILL_IN);
@@ -398,10 +411,12 @@ static const char fonts[] = XML_DECL
 "<w:family w:val=\"roman\"/><w:pitch w:val=\"fixed\"/></w:font>"
 "</w:fonts>\n";
 
+/* A line ended by a break (before a duration) is not spread out. */
 static const char settings[] = XML_DECL
 "<w:settings xmlns:w=\"" NS_W "\"><w:zoom w:percent=\"100\"/>"
 "<w:defaultTabStop w:val=\"840\"/><w:characterSpacingControl "
-"w:val=\"compressPunctuation\"/><w:compat><w:compatSetting "
+"w:val=\"compressPunctuation\"/><w:compat><w:doNotExpandShiftReturn/>"
+"<w:compatSetting "
 "w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/"
 "word\" w:val=\"15\"/></w:compat><w:themeFontLang w:val=\"en-US\" "
 "w:eastAsia=\"ja-JP\"/></w:settings>\n";

@@ -580,7 +580,9 @@ test_docx(void **state)
 			    form_labels[i]);
 		last = at;
 	}
-	assert_non_null(strstr(d, "（継続時間：2時間15分間）"));
+	/* A duration goes on a line of its own within its paragraph. */
+	assert_non_null(strstr(d, "14時15分</w:t></w:r><w:r><w:br/></w:r><w:r>"
+	    "<w:t xml:space=\"preserve\">（継続時間：2時間15分間）"));
 	assert_non_null(strstr(d, "58,990人"));
 	/* A4 portrait, the HTML's margins (14, 14, 16, 14 mm). */
 	assert_non_null(strstr(d, "<w:pgSz w:w=\"11906\" w:h=\"16838\"/>"
