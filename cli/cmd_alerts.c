@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "pgsync.h"
 #include "wareki.h"
 #include "write.h"
@@ -15,7 +16,7 @@ static int	cmd_alerts_exec(struct cli *, int, char **);
 static int	cmd_attach_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_alerts_entry = {
-	"alerts", "[--unattached] [--all]",
+	"alerts", "[--unattached] [--all] [--format text|csv]",
 	"alerts from monitoring and their incidents", cmd_alerts_exec
 };
 
@@ -27,12 +28,19 @@ const struct cmd_entry cmd_attach_entry = {
 static void
 alerts_usage(FILE *fp)
 {
-	fprintf(fp, "usage: sochi alerts [--unattached] [--all]\n"
+	fprintf(fp, "usage: sochi alerts [--unattached] [--all] [--format text|csv]\n"
 	    "Lists the alerts monitoring sent (the latest 100; --all: every one):\n"
 	    "id, time (in the carrier's zone, with its offset), status, alert,\n"
 	    "instance, incident (- if none), source.\n"
-	    "  --unattached   only those that belong to no incident (no rule\n"
-	    "                 matched them): `sochi attach ID` ties one\n");
+	    "  --unattached     only those that belong to no incident (no rule\n"
+	    "                   matched them): `sochi attach ID` ties one\n"
+	    "  --all            every alert, the superseded and retracted ones too,\n"
+	    "                   with their state (current, superseded, retracted)\n"
+	    "                   as a last column\n"
+	    "  -f, --format F   text (default) or csv (RFC 4180, UTF-8 with a BOM,\n"
+	    "                   CRLF): id, time, status, name, instance, incident,\n"
+	    "                   source, recorded_by, fingerprint, supersedes,\n"
+	    "                   superseded_by, retracted_by, state\n");
 }
 
 static void
@@ -49,16 +57,31 @@ attach_usage(FILE *fp)
 static int
 cmd_alerts_exec(struct cli *cli, int argc, char **argv)
 {
-	int unattached = 0, all = 0, i, n;
+	static const char *const header[] = { "id", "time", "status", "name",
+	    "instance", "incident", "source", "recorded_by", "fingerprint",
+	    "supersedes", "superseded_by", "retracted_by", "state", NULL };
+	int unattached = 0, all = 0, csv = 0, i, k, n;
 	char err[512];
 	PGresult *res;
-	struct sbuf q = SBUF_INIT;
+	struct sbuf q = SBUF_INIT, out = SBUF_INIT;
 
 	for (i = 1; i < argc; i++) {
+		const char *f = NULL;
+
 		if (strcmp(argv[i], "--unattached") == 0)
 			unattached = 1;
 		else if (strcmp(argv[i], "--all") == 0)
 			all = 1;
+		else if (strcmp(argv[i], "-f") == 0 ||
+		    strcmp(argv[i], "--format") == 0) {
+			if (i + 1 == argc) {
+				fprintf(stderr, "sochi alerts: %s: expected text "
+				    "or csv\n", argv[i]);
+				return EXIT_TROUBLE;
+			}
+			f = argv[++i];
+		} else if (strncmp(argv[i], "--format=", 9) == 0)
+			f = argv[i] + 9;
 		else if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0) {
 			alerts_usage(stdout);
@@ -69,16 +92,37 @@ cmd_alerts_exec(struct cli *cli, int argc, char **argv)
 			alerts_usage(stderr);
 			return EXIT_TROUBLE;
 		}
+		if (f != NULL && strcmp(f, "csv") == 0)
+			csv = 1;
+		else if (f != NULL && strcmp(f, "text") == 0)
+			csv = 0;
+		else if (f != NULL) {
+			fprintf(stderr, "sochi alerts: --format: expected text or "
+			    "csv, got \"%s\"\n", f);
+			return EXIT_TROUBLE;
+		}
 	}
 	if (cli_db(cli) == -1 || cli_load_zone(cli) == -1)
 		return EXIT_TROUBLE;
+	/*
+	 * An alert is superseded when another event names it (an attach, a
+	 * correction) and retracted when a retraction targets it: the rule
+	 * the listing has always used to leave them out.
+	 */
 	sbuf_adds(&q, "select e.id, (extract(epoch from e.occurred_at) * 1000000)"
 	    "::bigint, e.data->>'status', e.data->>'name', "
 	    "coalesce(e.data->'labels'->>'instance', ''), coalesce(i.code, '-'), "
-	    "e.source from event e left join incident i on i.id = e.incident_id "
-	    "where e.kind = 'alert' and not exists (select 1 from event x where "
-	    "x.supersedes = e.id) and not exists (select 1 from event r where "
-	    "r.kind = 'retract' and (r.data->>'target')::bigint = e.id)");
+	    "e.source, e.recorded_by, e.data->>'fingerprint', e.supersedes, "
+	    "(select max(x.id) from event x where x.supersedes = e.id), "
+	    "(select min(r.id) from event r where r.kind = 'retract' and "
+	    "(r.data->>'target')::bigint = e.id) "
+	    "from event e left join incident i on i.id = e.incident_id "
+	    "where e.kind = 'alert'");
+	if (!all)
+		sbuf_adds(&q, " and not exists (select 1 from event x where "
+		    "x.supersedes = e.id) and not exists (select 1 from event r "
+		    "where r.kind = 'retract' and (r.data->>'target')::bigint = "
+		    "e.id)");
 	if (unattached)
 		sbuf_adds(&q, " and e.incident_id is null");
 	sbuf_adds(&q, " order by e.occurred_at desc, e.id desc");
@@ -91,17 +135,42 @@ cmd_alerts_exec(struct cli *cli, int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 	n = PQntuples(res);
+	if (csv) {
+		sbuf_adds(&out, CSV_BOM);
+		csv_row(&out, header);
+	}
 	for (i = 0; i < n; i++) {
 		struct sbuf t = SBUF_INIT;
+		const char *state = !PQgetisnull(res, i, 11) ? "retracted" :
+		    !PQgetisnull(res, i, 10) ? "superseded" : "current";
 
-		cli_local_time(cli, strtoll(PQgetvalue(res, i, 1), NULL, 10), 0,
-		    &t);
-		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", PQgetvalue(res, i, 0), t.data,
-		    PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
-		    PQgetvalue(res, i, 4), PQgetvalue(res, i, 5),
-		    PQgetvalue(res, i, 6));
+		if (csv) {
+			csv_field(&out, PQgetvalue(res, i, 0), 1);
+			csv_time(&cli->zone, strtoll(PQgetvalue(res, i, 1), NULL,
+			    10), &t);
+			csv_field(&out, t.data, 0);
+			for (k = 2; k <= 11; k++)
+				csv_field(&out, PQgetisnull(res, i, k) ? NULL :
+				    k == 5 && strcmp(PQgetvalue(res, i, k), "-") ==
+				    0 ? NULL : PQgetvalue(res, i, k), 0);
+			csv_field(&out, state, 0);
+			csv_end(&out);
+		} else {
+			cli_local_time(cli, strtoll(PQgetvalue(res, i, 1), NULL,
+			    10), 0, &t);
+			sbuf_printf(&out, "%s\t%s\t%s\t%s\t%s\t%s\t%s",
+			    PQgetvalue(res, i, 0), t.data, PQgetvalue(res, i, 2),
+			    PQgetvalue(res, i, 3), PQgetvalue(res, i, 4),
+			    PQgetvalue(res, i, 5), PQgetvalue(res, i, 6));
+			if (all)
+				sbuf_printf(&out, "\t%s", state);
+			sbuf_addc(&out, '\n');
+		}
 		sbuf_free(&t);
 	}
+	if (out.len > 0)
+		fwrite(out.data, 1, out.len, stdout);
+	sbuf_free(&out);
 	if (n == 0)
 		fprintf(stderr, "sochi: no %salerts\n", unattached ?
 		    "unattached " : "");

@@ -1,12 +1,16 @@
 /*
- * sochi report [-i CODE] [--format text|md|html|json] [-o FILE] [--now TIME]:
- * the draft 重大な事故報告書（詳報） from the incident's events.
+ * sochi report [-i CODE] [--format text|md|html|json|docx|pdf] [-o FILE]
+ * [--now TIME]: the draft 重大な事故報告書（詳報） from the incident's events.
+ * docx and pdf are files, not text: they go to -o FILE or to a standard
+ * output that is not a terminal.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "docx.h"
 #include "report.h"
 #include "sochi.h"
 #include "when.h"
@@ -15,20 +19,24 @@ static int	cmd_report_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_report_entry = {
 	"report", "[-i CODE] [--format F] [-o FILE] [--as-of T] [--draft N]",
-	"the draft 詳報 (text, md, html or json)", cmd_report_exec
+	"the draft 詳報 (text, md, html, json, docx or pdf)", cmd_report_exec
 };
 
 static void
 report_usage(FILE *fp)
 {
-	fprintf(fp, "usage: sochi report [-i CODE] [--format text|md|html|json] "
+	fprintf(fp, "usage: sochi report [-i CODE] [--format text|md|html|json|docx|"
+	    "pdf] "
 	    "[-o FILE] [--now TIME] [--as-of TIME] [--table NAME] "
 	    "[--sokuho | --draft N]\n"
 	    "Prints the draft 重大な事故報告書（詳報） of an incident, built from its\n"
 	    "events; what no event tells is shown as 【要記入】 (null in JSON).\n"
 	    "  -i, --incident CODE  the incident (default: $SOCHI_INCIDENT, else the\n"
 	    "                       only open incident)\n"
-	    "  -f, --format F       text (default), md, html or json\n"
+	    "  -f, --format F       text (default), md, html, json, docx (Word) or\n"
+	    "                       pdf (the HTML printed by headless Chromium,\n"
+	    "                       [report] chromium); docx and pdf go to -o FILE\n"
+	    "                       or to a standard output that is not a terminal\n"
 	    "  -o, --output FILE    write to FILE (atomically) instead of standard "
 	    "output\n"
 	    "      --now TIME       the report date and the end of open impacts, as\n"
@@ -39,7 +47,8 @@ report_usage(FILE *fp)
 	    "      --table NAME     classify with another table (see sochi check)\n"
 	    "      --sokuho         the 速報 (first report) as of now, as text\n"
 	    "      --draft N        draft version N as it was stored: 0 is the\n"
-	    "                       速報, 1 the 詳報 (sochi drafts lists them)\n");
+	    "                       速報, 1 the 詳報 (sochi drafts lists them); with\n"
+	    "                       --format docx, the .docx stored with it\n");
 }
 
 static int
@@ -59,7 +68,7 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 	};
 	const char *incident = NULL, *format = "text", *out = NULL, *now_s = NULL;
 	const char *as_of = NULL, *table = NULL;
-	int draft = -1, sokuho = 0;
+	int draft = -1, sokuho = 0, docx = 0, pdf = 0;
 	char *end;
 	long v;
 	int (*render)(const struct report *, struct sbuf *);
@@ -108,10 +117,48 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 		render = report_html;
 	else if (strcmp(format, "json") == 0)
 		render = report_json;
+	else if (strcmp(format, "docx") == 0) {
+		render = NULL;
+		docx = 1;
+	}
+	else if (strcmp(format, "pdf") == 0) {
+		render = report_html;
+		pdf = 1;
+	}
 	else {
-		fprintf(stderr, "sochi report: --format: expected text, md, html "
-		    "or json, got \"%s\"\n", format);
+		fprintf(stderr, "sochi report: --format: expected text, md, html, "
+		    "json, docx or pdf, got \"%s\"\n", format);
 		return EXIT_TROUBLE;
+	}
+	if ((docx || pdf) && sokuho) {
+		fprintf(stderr, "sochi report: the 速報 is text: --sokuho does not "
+		    "go with --format %s\n", format);
+		return EXIT_TROUBLE;
+	}
+	if (pdf && draft >= 0) {
+		fprintf(stderr, "sochi report: --draft gives a version as it was "
+		    "stored; PDF is not stored (print its html: sochi report "
+		    "--draft %d --format html)\n", draft);
+		return EXIT_TROUBLE;
+	}
+	/* Refused before any work: a binary file is not for a terminal. */
+	if ((docx || pdf) && out == NULL && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "sochi report: --format %s writes a binary file, "
+		    "not for a terminal: give -o FILE, or redirect standard "
+		    "output to a file or a pipe\n", format);
+		return EXIT_TROUBLE;
+	}
+	if (draft >= 0 && docx) {
+		char code[80], *bytes;
+		size_t len;
+
+		if (cli_pick_incident(cli, incident, code, sizeof(code)) == -1 ||
+		    (bytes = cli_draft_bytes(cli, code, draft, "docx",
+		    &len)) == NULL)
+			return EXIT_TROUBLE;
+		rv = cli_binary_out("report", out, bytes, len);
+		free(bytes);
+		return rv == 0 ? 0 : EXIT_TROUBLE;
 	}
 	if (draft >= 0) {
 		/* A stored version, as it was made. */
@@ -147,8 +194,26 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 	r.profile = &cli->cf.report;
 	r.zone = &cli->zone;
 	r.now = now;
-	rv = render(&r, &b);
-	if (rv == 0 && out != NULL)
+	if (docx) {
+		unsigned char *bytes;
+		size_t len;
+		char err[1024];
+
+		if ((rv = docx_render(&r, &bytes, &len, err, sizeof(err))) == -1)
+			fprintf(stderr, "sochi report: %s\n", err);
+		else {
+			rv = cli_binary_out("report", out, (char *)bytes, len);
+			free(bytes);
+		}
+	} else if ((rv = render(&r, &b)) == 0 && pdf) {
+		char *bytes;
+		size_t len;
+
+		if ((rv = cli_print_pdf(cli, b.data, b.len, &bytes, &len)) == 0) {
+			rv = cli_binary_out("report", out, bytes, len);
+			free(bytes);
+		}
+	} else if (rv == 0 && out != NULL)
 		rv = cli_write_out(out, b.data, b.len);
 	else if (rv == 0)
 		fwrite(b.data, 1, b.len, stdout);

@@ -1,6 +1,7 @@
 /*
- * sochi timeline [-i CODE] [--follow]: the ＜詳細な措置模様＞ block, as in the
- * report; with --follow it is drawn again whenever an event arrives.
+ * sochi timeline [-i CODE] [--follow] [--format csv [--all]]: the
+ * ＜詳細な措置模様＞ block, as in the report; with --follow it is drawn again
+ * whenever an event arrives; as CSV it is a table for auditors.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csv.h"
 #include "sochi.h"
 #include "timeline_text.h"
 #include "wareki.h"
@@ -16,7 +18,7 @@
 static int	cmd_timeline_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_timeline_entry = {
-	"timeline", "[-i CODE] [--follow]",
+	"timeline", "[-i CODE] [--follow] [--format csv [--all]]",
 	"the 詳細な措置模様 block; --follow redraws it", cmd_timeline_exec
 };
 
@@ -33,12 +35,20 @@ static void
 timeline_usage(FILE *fp)
 {
 	fprintf(fp, "usage: sochi timeline [-i CODE] [--follow] [--interval SEC]\n"
+	    "       sochi timeline [-i CODE] --format csv [--all]\n"
 	    "Prints the ＜詳細な措置模様＞ block of an incident, as in its report.\n"
 	    "  -i, --incident CODE  the incident (default: $SOCHI_INCIDENT, else the\n"
 	    "                       only open incident)\n"
 	    "      --follow         draw it again whenever an event arrives, until\n"
 	    "                       interrupted\n"
-	    "      --interval SEC   how often --follow looks (default 1)\n");
+	    "      --interval SEC   how often --follow looks (default 1)\n"
+	    "  -f, --format F       text (default) or csv: one row per entry (RFC\n"
+	    "                       4180, UTF-8 with a BOM, CRLF): time, phase,\n"
+	    "                       heading, text, actor, source, recorded_by,\n"
+	    "                       event_id, supersedes, superseded_by,\n"
+	    "                       retracted_by, state, alert_fingerprint\n"
+	    "      --all            with csv: the superseded and retracted entries\n"
+	    "                       too, with their state, for audits\n");
 }
 
 static int
@@ -82,6 +92,37 @@ draw(struct cli *cli, const char *code, int clear, int64_t *seen)
 	return 0;
 }
 
+/* The entries as CSV; with all, those no longer shown too. */
+static int
+csv(struct cli *cli, const char *code, int all)
+{
+	struct store_incident ci;
+	struct timeline tl;
+	struct tl_config tcf;
+	struct sbuf b = SBUF_INIT;
+	int64_t now;
+	int rv;
+
+	cli_now(NULL, &now);
+	if (cli_load_incident(cli, code, &ci) == -1)
+		return -1;
+	if (cli_build(cli, &ci, now, &tl) == -1) {
+		store_incident_free(&ci);
+		return -1;
+	}
+	tcf.zone = &cli->zone;
+	tcf.phases = &cli->cf.phases;
+	tcf.alert_actor = cli->cf.report.alert_actor;
+	if ((rv = csv_timeline(&tl, ci.evs, ci.n, &tcf, all, &b)) == 0)
+		fwrite(b.data, 1, b.len, stdout);
+	else
+		fprintf(stderr, "sochi timeline: out of memory\n");
+	sbuf_free(&b);
+	timeline_free(&tl);
+	store_incident_free(&ci);
+	return rv;
+}
+
 static int
 cmd_timeline_exec(struct cli *cli, int argc, char **argv)
 {
@@ -89,18 +130,22 @@ cmd_timeline_exec(struct cli *cli, int argc, char **argv)
 		{ "incident", required_argument, NULL, 'i' },
 		{ "follow", no_argument, NULL, 'F' },
 		{ "interval", required_argument, NULL, 'I' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *incident = NULL;
+	const char *incident = NULL, *format = "text";
 	char code[80];
-	int ch, follow = 0, interval = 1;
+	int ch, follow = 0, interval = 1, all = 0;
 	int64_t seen = -1;
 
-	while ((ch = getopt_long(argc, argv, "i:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "i:f:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i': incident = optarg; break;
 		case 'F': follow = 1; break;
+		case 'f': format = optarg; break;
+		case 'a': all = 1; break;
 		case 'I':
 			interval = atoi(optarg);
 			if (interval < 1 || interval > 3600) {
@@ -119,8 +164,25 @@ cmd_timeline_exec(struct cli *cli, int argc, char **argv)
 		    argv[optind]);
 		return EXIT_TROUBLE;
 	}
+	if (strcmp(format, "text") != 0 && strcmp(format, "csv") != 0) {
+		fprintf(stderr, "sochi timeline: --format: expected text or csv, "
+		    "got \"%s\"\n", format);
+		return EXIT_TROUBLE;
+	}
+	if (all && strcmp(format, "csv") != 0) {
+		fprintf(stderr, "sochi timeline: --all goes with --format csv (the "
+		    "block shows the entries as they stand)\n");
+		return EXIT_TROUBLE;
+	}
+	if (follow && strcmp(format, "csv") == 0) {
+		fprintf(stderr, "sochi timeline: --follow draws the block; it does "
+		    "not go with --format csv\n");
+		return EXIT_TROUBLE;
+	}
 	if (cli_pick_incident(cli, incident, code, sizeof(code)) == -1)
 		return EXIT_TROUBLE;
+	if (strcmp(format, "csv") == 0)
+		return csv(cli, code, all) == -1 ? EXIT_TROUBLE : 0;
 	if (!follow)
 		return draw(cli, code, 0, &seen) == -1 ? EXIT_TROUBLE : 0;
 	signal(SIGINT, on_signal);

@@ -222,6 +222,36 @@ cli_write_out(const char *path, const char *text, size_t len)
 }
 
 int
+cli_binary_out(const char *verb, const char *path, const char *data,
+    size_t len)
+{
+	size_t off = 0, n;
+
+	if (path != NULL)
+		return cli_write_out(path, data, len);
+	if (isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "sochi %s: this format is a binary file, not for "
+		    "a terminal: give -o FILE, or redirect standard output to a "
+		    "file or a pipe\n", verb);
+		return -1;
+	}
+	while (off < len) {
+		if ((n = fwrite(data + off, 1, len - off, stdout)) == 0) {
+			fprintf(stderr, "sochi %s: standard output: %s\n", verb,
+			    strerror(errno));
+			return -1;
+		}
+		off += n;
+	}
+	if (fflush(stdout) == EOF) {
+		fprintf(stderr, "sochi %s: standard output: %s\n", verb,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
 cli_open_timeline(struct cli *cli, const char *incident, const char *now_s,
     int64_t *now, struct store_incident *ci, struct timeline *tl)
 {
@@ -251,6 +281,7 @@ cli_draft_body(struct cli *cli, const char *code, int version,
 		return NULL;
 	res = pgsync_exec(cli->conn, "select d.body from draft d join incident "
 	    "i on i.id = d.incident_id where i.code = $1 and d.version = $2 "
+	    "and d.body is not null "
 	    "order by d.format = $3 desc, d.format = 'text' desc limit 1", 3, p,
 	    err, sizeof(err));
 	if (res == NULL || PQntuples(res) == 0) {
@@ -262,4 +293,44 @@ cli_draft_body(struct cli *cli, const char *code, int version,
 	body = strdup(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return body;
+}
+
+char *
+cli_draft_bytes(struct cli *cli, const char *code, int version,
+    const char *format, size_t *len)
+{
+	char vb[16], err[512], *out = NULL;
+	const char *p[3] = { code, vb, format };
+	unsigned char *raw;
+	PGresult *res;
+
+	snprintf(vb, sizeof(vb), "%d", version);
+	if (cli_db(cli) == -1)
+		return NULL;
+	res = pgsync_exec(cli->conn, "select d.data, (select string_agg("
+	    "x.format, ',' order by x.format) from draft x where "
+	    "x.incident_id = i.id and x.version = $2::int) from incident i "
+	    "left join draft d on d.incident_id = i.id and d.version = $2::int "
+	    "and d.format = $3 where i.code = $1", 3, p, err, sizeof(err));
+	if (res == NULL) {
+		fprintf(stderr, "sochi: %s\n", err);
+		return NULL;
+	}
+	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 1)) {
+		fprintf(stderr, "sochi: %s has no draft version %d\n", code,
+		    version);
+	} else if (PQgetisnull(res, 0, 0)) {
+		fprintf(stderr, "sochi: %s's draft version %d was stored as %s, "
+		    "not %s ([drafts] formats names the formats drafts are "
+		    "stored in)\n", code, version, PQgetvalue(res, 0, 1), format);
+	} else if ((raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res,
+	    0, 0), len)) == NULL) {
+		fprintf(stderr, "sochi: out of memory\n");
+	} else {
+		if ((out = malloc(*len + 1)) != NULL)
+			memcpy(out, raw, *len);
+		PQfreemem(raw);
+	}
+	PQclear(res);
+	return out;
 }

@@ -60,6 +60,9 @@ extern const struct cmd_entry cmd_due_entry;
 extern const struct cmd_entry cmd_filed_entry;
 /* A stored draft version's body, preferring the format given. */
 char	*cli_draft_body(struct cli *, const char *, int, const char *);
+/* A stored draft version's bytes in that format (docx); NULL, said why. */
+char	*cli_draft_bytes(struct cli *, const char *, int, const char *,
+	    size_t *);
 
 /* Connects to sochid's socket; on failure prints why (naming it) and returns -1. */
 int	cli_connect(const struct cli *);
@@ -95,5 +98,16 @@ int	cli_table(struct cli *, const char *);
 /* A time as a listing shows it: 2026-11-16 12:00:00+09:00, in the carrier's zone. */
 void	cli_local_time(struct cli *, int64_t, int, struct sbuf *);
 int	cli_write_out(const char *, const char *, size_t);
+/*
+ * HTML printed to PDF by headless Chromium ([report] chromium): the PDF's
+ * bytes in *pdf (to free), or -1 having said why (naming the package when
+ * the browser is not there).
+ */
+int	cli_print_pdf(struct cli *, const char *, size_t, char **, size_t *);
+/*
+ * A binary format goes to -o FILE, or to standard output when that is not
+ * a terminal; -1 having said so when it is.
+ */
+int	cli_binary_out(const char *, const char *, const char *, size_t);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "conffile.h"
 #include "db_conn.h"
+#include "docx.h"
 #include "drafter.h"
 #include "incident.h"
 #include "log.h"
@@ -39,7 +40,7 @@ typedef void (*dq_cb)(PGresult *, const char *, void *);
 struct dq {
 	TAILQ_ENTRY(dq) entry;		/* in the waiting list until sent */
 	struct db_req	 req;		/* its request */
-	char		*params[5];	/* copies */
+	char		*params[6];	/* copies */
 	dq_cb		 cb;		/* who gets the result */
 	void		*arg;		/* and its context */
 };
@@ -68,8 +69,10 @@ struct job {
 struct store {
 	char		 code[80];	/* the incident */
 	char		 trigger[16];	/* sokuho, recovery */
-	char		*fmts[4];	/* its formats */
-	char		*bodies[4];	/* and their text */
+	const char	*fmts[REPORT_FORMATS_MAX]; /* its formats (static) */
+	char		*bodies[REPORT_FORMATS_MAX]; /* their text, or NULL: */
+	unsigned char	*data[REPORT_FORMATS_MAX]; /* their bytes (docx) */
+	size_t		 lens[REPORT_FORMATS_MAX]; /* and their lengths */
 	int		 n;		/* how many */
 };
 
@@ -77,7 +80,7 @@ static const struct db_stmt stmts[] = {
 	{ "incident", STORE_INCIDENT_SQL, 1 },
 	{ "events", STORE_EVENTS_SQL, 1 },
 	{ "draft_add", "select sochi_draft_add($1, $2, $3::text[], "
-	    "$4::text[], $5)", 5 },
+	    "$4::text[], $5, $6::bytea[])", 6 },
 	/* Incidents that may need a draft or a deadline warning. */
 	{ "sweep", "select i.code from incident i where exists (select 1 from "
 	    "event e where e.incident_id = i.id and e.kind = 'impact') and "
@@ -142,7 +145,7 @@ dq_done(struct db_req *req, struct db_result *res)
 
 	q->cb(res->failed ? NULL : res->res, res->failed ? res->error : NULL,
 	    q->arg);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 6; i++)
 		free(q->params[i]);
 	free(q);
 	dq_flush();
@@ -164,7 +167,7 @@ dq_query(const char *stmt, int n, const char *const *params, dq_cb cb,
 		cb(NULL, "out of memory", arg);
 		return;
 	}
-	for (i = 0; i < n && i < 5; i++)
+	for (i = 0; i < n && i < 6; i++)
 		if ((q->params[i] = strdup(params[i])) == NULL) {
 			while (i-- > 0)
 				free(q->params[i]);
@@ -247,12 +250,7 @@ ext(const char *fmt)
 static void
 store_free(struct store *s)
 {
-	int i;
-
-	for (i = 0; i < s->n; i++) {
-		free(s->fmts[i]);
-		free(s->bodies[i]);
-	}
+	docx_draft_free(s->bodies, s->data, s->n);
 	free(s);
 }
 
@@ -283,8 +281,10 @@ stored_cb(PGresult *res, const char *err, void *arg)
 		else
 			snprintf(name, sizeof(name), "%s-v%d.%s", s->code,
 			    version, ext(s->fmts[i]));
-		if (spool_write(name, s->bodies[i], strlen(s->bodies[i]),
-		    files[n], sizeof(files[n])) == 0)
+		if (spool_write(name, s->bodies[i] != NULL ? s->bodies[i] :
+		    (const char *)s->data[i], s->bodies[i] != NULL ?
+		    strlen(s->bodies[i]) : s->lens[i], files[n],
+		    sizeof(files[n])) == 0)
 			n++;
 	}
 	notify_draft(s->code, version, s->trigger, files, (size_t)n);
@@ -296,10 +296,10 @@ make_draft(const struct report *r, int64_t inc_id, const char *code,
     const char *trigger, int64_t last_event)
 {
 	struct store *s = calloc(1, sizeof(*s));
-	struct sbuf fa = SBUF_INIT, ba = SBUF_INIT, body = SBUF_INIT;
-	char idbuf[32], lastbuf[32];
-	const char *params[5], *names[4];
-	int i;
+	struct sbuf fa = SBUF_INIT, ba = SBUF_INIT, da = SBUF_INIT;
+	struct sbuf body = SBUF_INIT;
+	char idbuf[32], lastbuf[32], err[1024];
+	const char *params[6];
 
 	if (s == NULL)
 		return;
@@ -307,23 +307,24 @@ make_draft(const struct report *r, int64_t inc_id, const char *code,
 	snprintf(s->trigger, sizeof(s->trigger), "%s", trigger);
 	if (strcmp(trigger, "sokuho") == 0) {
 		report_sokuho(r, &body);
-		s->fmts[0] = strdup("text");
+		s->fmts[0] = "text";
 		s->bodies[0] = sbuf_steal(&body);
 		s->n = 1;
-	} else {
-		s->n = report_render_formats(r, d.cf.drafts.formats, names,
-		    s->bodies);
-		for (i = 0; i < s->n; i++)
-			s->fmts[i] = strdup(names[i]);
-	}
-	for (i = 0; i < s->n; i++)
-		if (s->fmts[i] == NULL || s->bodies[i] == NULL) {
+		if (s->bodies[0] == NULL) {
 			log_warnx("drafts: %s: out of memory", code);
 			store_free(s);
 			return;
 		}
-	sbuf_pg_array(&fa, s->fmts, s->n);
+	} else if ((s->n = docx_draft_formats(r, d.cf.drafts.formats, s->fmts,
+	    s->bodies, s->data, s->lens, err, sizeof(err))) == -1) {
+		log_warnx("drafts: %s: cannot make the draft: %s", code, err);
+		s->n = 0;
+		store_free(s);
+		return;
+	}
+	sbuf_pg_array(&fa, (char *const *)(uintptr_t)s->fmts, s->n);
 	sbuf_pg_array(&ba, s->bodies, s->n);
+	sbuf_pg_bytea_array(&da, s->data, s->lens, s->n);
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)inc_id);
 	snprintf(lastbuf, sizeof(lastbuf), "%lld", (long long)last_event);
 	params[0] = idbuf;
@@ -331,9 +332,11 @@ make_draft(const struct report *r, int64_t inc_id, const char *code,
 	params[2] = fa.data != NULL ? fa.data : "{}";
 	params[3] = ba.data != NULL ? ba.data : "{}";
 	params[4] = lastbuf;
-	dq_query("draft_add", 5, params, stored_cb, s);
+	params[5] = da.data != NULL ? da.data : "{}";
+	dq_query("draft_add", 6, params, stored_cb, s);
 	sbuf_free(&fa);
 	sbuf_free(&ba);
+	sbuf_free(&da);
 }
 
 static void

@@ -120,6 +120,8 @@ static const struct ckey keys[] = {
 	{ "report", "table", CT_TABLE, OFF(report.table), "in-force", 0, 0, 1 },
 	{ "report", "alert_actor", CT_STRING, OFF(report.alert_actor),
 	    "監視業務部門", 0, 0, 1 },
+	{ "report", "chromium", CT_PATH, OFF(report.chromium),
+	    "/usr/bin/chromium", 0, 0, 1 },
 	{ NULL, NULL, CT_STRING, 0, NULL, 0, 0, 0 }
 };
 
@@ -591,7 +593,7 @@ config_parse(struct sochi_config *cf, const char *text, const char *file,
 	{
 		const char *f = cf->drafts.formats, *e;
 
-		/* formats: a comma-separated subset of text, md, html, json. */
+		/* formats: a comma-separated subset of text, md, html, json, docx. */
 		while (*f != '\0') {
 			size_t n;
 
@@ -599,10 +601,11 @@ config_parse(struct sochi_config *cf, const char *text, const char *file,
 			n = e ? (size_t)(e - f) : strlen(f);
 			if (!((n == 4 && (strncmp(f, "text", 4) == 0 ||
 			    strncmp(f, "html", 4) == 0 || strncmp(f, "json",
-			    4) == 0)) || (n == 2 && strncmp(f, "md", 2) == 0))) {
+			    4) == 0 || strncmp(f, "docx", 4) == 0)) || (n == 2 &&
+			    strncmp(f, "md", 2) == 0))) {
 				snprintf(err, errlen, "%s: [drafts] formats: expected "
-				    "text, md, html or json separated by commas, got "
-				    "\"%s\"", file, cf->drafts.formats);
+				    "text, md, html, json or docx separated by commas, "
+				    "got \"%s\"", file, cf->drafts.formats);
 				return -1;
 			}
 			f += n + (e ? 1 : 0);

@@ -80,6 +80,7 @@ struct sochi_config {
 		char	*chief_engineer; /* 主任技術者と資格: 総務 次郎（伝送交換） */
 		char	*alert_actor;	/* the actor of alert entries */
 		char	*table;		/* threshold table: in-force, or a what-if */
+		char	*chromium;	/* the browser that prints the PDF draft */
 	} report;			/* [report]: the report's header */
 	struct {
 		char	*spool_dir;	/* where drafts are written as files */

@@ -782,6 +782,20 @@ report_doc_free(struct report_doc *d)
 }
 
 int
+report_format_listed(const char *formats, const char *name)
+{
+	size_t len = strlen(name);
+	const char *hit;
+
+	for (hit = strstr(formats, name); hit != NULL; hit = strstr(hit + 1,
+	    name))
+		if ((hit == formats || hit[-1] == ',') && (hit[len] == '\0' ||
+		    hit[len] == ','))
+			return 1;
+	return 0;
+}
+
+int
 report_render_formats(const struct report *r, const char *formats,
     const char **names, char **bodies)
 {
@@ -791,15 +805,11 @@ report_render_formats(const struct report *r, const char *formats,
 	} all[] = { { "text", report_text }, { "md", report_markdown },
 	    { "html", report_html }, { "json", report_json } };
 	struct sbuf body = SBUF_INIT;
-	size_t i, len;
-	const char *hit;
+	size_t i;
 	int n = 0;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-		len = strlen(all[i].name);
-		hit = strstr(formats, all[i].name);
-		if (hit == NULL || (hit != formats && hit[-1] != ',') ||
-		    (hit[len] != '\0' && hit[len] != ','))
+		if (!report_format_listed(formats, all[i].name))
 			continue;
 		all[i].fn(r, &body);
 		names[n] = all[i].name;

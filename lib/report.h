@@ -51,13 +51,61 @@ int	report_text(const struct report *, struct sbuf *);
 int	report_markdown(const struct report *, struct sbuf *);
 int	report_html(const struct report *, struct sbuf *);
 int	report_json(const struct report *, struct sbuf *);
+/* Formats a draft is stored in at most: text, md, html, json, docx. */
+#define REPORT_FORMATS_MAX	5
+/* Whether a comma-separated list of formats names this one. */
+int	report_format_listed(const char *, const char *);
 /*
- * Renders the draft in each format named in a comma-separated list (text,
- * md, html, json): names[i] is the format, bodies[i] its text, to free.
- * Returns how many, at most 4.
+ * Renders the draft in each text format named in a comma-separated list
+ * (text, md, html, json; docx is the caller's, see office/docx.h):
+ * names[i] is the format, bodies[i] its text, to free.  Returns how many,
+ * at most 4.
  */
 int	report_render_formats(const struct report *, const char *, const char **,
 	    char **);
+/*
+ * The attachments 「影響利用者数の推移」 and 「影響と措置の時系列」, drawn as
+ * report_html draws them, each as a standalone SVG document (its font
+ * rules inside) for whoever rasterises it.  Returns -1 when there is
+ * nothing to draw: no users count was recorded.
+ */
+enum report_chart {
+	REPORT_CHART_USERS,		/* 影響利用者数の推移 */
+	REPORT_CHART_TIMELINE		/* 影響と措置の時系列 */
+};
+int	report_chart_svg(const struct report *, enum report_chart,
+	    struct sbuf *);
+
+/* An attachment rasterised by the caller, from report_chart_svg. */
+struct report_image {
+	const unsigned char *png;	/* the PNG's bytes, or NULL: none */
+	size_t		 len;		/* their length */
+	int		 width;		/* pixels */
+	int		 height;	/* pixels */
+};
+
+/* A file of an Office Open XML package. */
+struct report_part {
+	const char	*name;		/* its path in the zip: word/document.xml */
+	unsigned char	*data;		/* its bytes, owned */
+	size_t		 len;		/* their length */
+	int		 compress;	/* worth deflating (XML; not PNG) */
+};
+
+struct report_parts {
+	struct report_part *v;		/* in the order they go into the zip */
+	size_t		 n;
+};
+
+/*
+ * The draft as WordprocessingML (.docx): the parts of the package, for the
+ * caller to zip in order ([Content_Types].xml first).  images[0] is 影響利用者
+ * 数の推移, images[1] 影響と措置の時系列 (NULL or a NULL png: left out).
+ */
+int	report_docx(const struct report *, const struct report_image *,
+	    struct report_parts *);
+void	report_parts_free(struct report_parts *);
+
 /* The 速報: the first report, as text. */
 int	report_sokuho(const struct report *, struct sbuf *);
 

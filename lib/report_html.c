@@ -561,6 +561,35 @@ timeline_chart(const struct report *r, struct sbuf *b)
 	sbuf_free(&body);
 }
 
+/* As the page styles them (svg, svg text): the same look as a file. */
+#define SVG_STYLE	"<style>svg { font-family: sans-serif; } " \
+	"text { font-size: 9px; }</style>\n"
+
+int
+report_chart_svg(const struct report *r, enum report_chart which,
+    struct sbuf *b)
+{
+	struct sbuf svg = SBUF_INIT;
+	const char *gt;
+
+	if (which == REPORT_CHART_USERS) {
+		if (r->tl->users.n == 0)
+			return -1;
+		users_chart(r, &svg);
+	} else
+		timeline_chart(r, &svg);
+	if (svg.data == NULL || (gt = strchr(svg.data, '>')) == NULL) {
+		sbuf_free(&svg);
+		return -1;
+	}
+	sbuf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	sbuf_add(b, svg.data, (size_t)(gt - svg.data) + 1);
+	sbuf_adds(b, "\n" SVG_STYLE);
+	sbuf_adds(b, gt + 2);
+	sbuf_free(&svg);
+	return 0;
+}
+
 int
 report_html(const struct report *r, struct sbuf *b)
 {

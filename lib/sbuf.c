@@ -187,11 +187,43 @@ sbuf_pg_array(struct sbuf *b, char *const *items, int n)
 	int i, rv = sbuf_addc(b, '{');
 
 	for (i = 0; i < n; i++) {
+		if (items[i] == NULL) {
+			rv |= sbuf_adds(b, i ? ",NULL" : "NULL");
+			continue;
+		}
 		rv |= sbuf_adds(b, i ? ",\"" : "\"");
 		for (p = items[i]; *p; p++) {
 			if (*p == '"' || *p == '\\')
 				rv |= sbuf_addc(b, '\\');
 			rv |= sbuf_addc(b, *p);
+		}
+		rv |= sbuf_addc(b, '"');
+	}
+	rv |= sbuf_addc(b, '}');
+	return rv ? -1 : 0;
+}
+
+int
+sbuf_pg_bytea_array(struct sbuf *b, unsigned char *const *items,
+    const size_t *lens, int n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t k;
+	int i, rv = sbuf_addc(b, '{');
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			rv |= sbuf_addc(b, ',');
+		if (items[i] == NULL) {
+			rv |= sbuf_adds(b, "NULL");
+			continue;
+		}
+		/* "\\x…": the element's text is \x…, bytea's hex form. */
+		rv |= sbuf_reserve(b, lens[i] * 2 + 8);
+		rv |= sbuf_adds(b, "\"\\\\x");
+		for (k = 0; k < lens[i]; k++) {
+			rv |= sbuf_addc(b, hex[items[i][k] >> 4]);
+			rv |= sbuf_addc(b, hex[items[i][k] & 15]);
 		}
 		rv |= sbuf_addc(b, '"');
 	}

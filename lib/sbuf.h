@@ -25,8 +25,11 @@ int	sbuf_vprintf(struct sbuf *, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
 /* A JSON string literal; bytes that are not UTF-8 become U+FFFD. */
 int	sbuf_add_json_string(struct sbuf *, const char *, size_t);
-/* {"a","b"}: a PostgreSQL text array literal of the strings. */
+/* {"a","b"}: a PostgreSQL text array literal of the strings (NULL: NULL). */
 int	sbuf_pg_array(struct sbuf *, char *const *, int);
+/* {NULL,"\\x504b…"}: a bytea array literal of the byte strings (lengths). */
+int	sbuf_pg_bytea_array(struct sbuf *, unsigned char *const *,
+	    const size_t *, int);
 void	sbuf_truncate(struct sbuf *, size_t);
 char	*sbuf_steal(struct sbuf *);
 void	sbuf_free(struct sbuf *);

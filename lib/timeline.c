@@ -94,24 +94,36 @@ own(struct timeline *tl, struct sbuf *b)
 	(arr) = grow_p_;						\
 } while (0)
 
-/* An alert's entry: StorageDown（storage-a）：summary を検知. */
-static const char *
-alert_text(struct timeline *tl, const struct tl_event *ev, int firing)
+int
+timeline_alert_text(const struct tl_event *ev, struct sbuf *b)
 {
 	const json_t *labels = json_object_get(ev->data, "labels");
 	const json_t *ann = json_object_get(ev->data, "annotations");
 	const char *inst = dstr(labels, "instance");
 	const char *sum = dstr(ann, "summary");
-	struct sbuf b = SBUF_INIT;
+	const char *status = dstr(ev->data, "status");
 
 	if (sum == NULL)
 		sum = dstr(ann, "description");
-	sbuf_adds(&b, dstr(ev->data, "name") ? dstr(ev->data, "name") : "alert");
+	sbuf_adds(b, dstr(ev->data, "name") ? dstr(ev->data, "name") : "alert");
 	if (inst != NULL)
-		sbuf_printf(&b, "（%s）", inst);
+		sbuf_printf(b, "（%s）", inst);
 	if (sum != NULL)
-		sbuf_printf(&b, "：%s", sum);
-	sbuf_adds(&b, firing ? " を検知" : " の解消を確認");
+		sbuf_printf(b, "：%s", sum);
+	return sbuf_adds(b, status == NULL || strcmp(status, "firing") == 0 ?
+	    " を検知" : " の解消を確認");
+}
+
+/* An alert's entry, kept by the model. */
+static const char *
+alert_text(struct timeline *tl, const struct tl_event *ev)
+{
+	struct sbuf b = SBUF_INIT;
+
+	if (timeline_alert_text(ev, &b) == -1) {
+		sbuf_free(&b);
+		return NULL;
+	}
 	return own(tl, &b);
 }
 
@@ -426,6 +438,35 @@ timeline_current_version(const struct tl_event *evs, size_t n, int64_t id)
 	rv = i == NONE ? 0 : evs[follow(&vs, i)].id;
 	versions_free(&vs);
 	return rv;
+}
+
+int
+timeline_standing(const struct tl_event *evs, size_t n, struct tl_standing *st)
+{
+	struct versions vs;
+	size_t i, p;
+
+	memset(st, 0, n * sizeof(*st));
+	if (versions_build(evs, n, &vs) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (evs[i].kind == KIND_RETRACT) {
+			p = find_id(&vs, dint(evs[i].data, "target", 0));
+			if (p != NONE && evs[p].kind != KIND_RETRACT &&
+			    (st[p].retracted_by == 0 ||
+			    evs[i].id < st[p].retracted_by))
+				st[p].retracted_by = evs[i].id;
+			continue;
+		}
+		if (vs.v[i].chosen != NONE)
+			st[i].superseded_by = evs[vs.v[i].chosen].id;
+		else if (!vs.v[i].retracted && (p = vs.v[i].slot) != NONE &&
+		    vs.v[p].chosen != NONE && vs.v[p].chosen != i)
+			/* A correction that lost: the one that stands. */
+			st[i].superseded_by = evs[vs.v[p].chosen].id;
+	}
+	versions_free(&vs);
+	return 0;
 }
 
 static int
@@ -851,7 +892,7 @@ timeline_build_opts(const struct tl_incident *inc, const struct tl_event *evs,
 				firing = dstr(d, "status") == NULL ||
 				    strcmp(dstr(d, "status"), "firing") == 0;
 				e->phase = firing ? "detect" : "recover";
-				e->text = alert_text(tl, ev, firing);
+				e->text = alert_text(tl, ev);
 				if (e->text == NULL)
 					goto oom;
 				if (e->actor == NULL)

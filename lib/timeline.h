@@ -49,6 +49,7 @@
 #include "config.h"
 #include "event.h"
 #include "regulation.h"
+#include "sbuf.h"
 #include "zone.h"
 
 /* One stored event. */
@@ -62,6 +63,8 @@ struct tl_event {
 	const char	*text;		/* action, notice, note text; retract reason */
 	int64_t		 supersedes;	/* the event it corrects, or 0 */
 	const json_t	*data;		/* the kind's own fields (op, name, count, ...) */
+	const char	*source;	/* who sent it (token name, local), or NULL */
+	const char	*recorded_by;	/* the local sender's uid, or NULL */
 };
 
 /* The incident's own record. */
@@ -255,6 +258,20 @@ const char *timeline_phase_heading(const struct tl_config *, const char *);
  * retracted, or -1 when there is no such event.
  */
 int64_t	timeline_current_version(const struct tl_event *, size_t, int64_t);
+/*
+ * Where each event stands in the log, for audits (sochi timeline --all):
+ * standing[i] is evs[i]'s.  A correction that lost to a later-recorded one
+ * is superseded by the one that stands; a retracted event whose
+ * corrections took its place is both.
+ */
+struct tl_standing {
+	int64_t		 superseded_by;	/* the version in its place, or 0 */
+	int64_t		 retracted_by;	/* the retraction that removed it, or 0 */
+};
+
+int	timeline_standing(const struct tl_event *, size_t, struct tl_standing *);
+/* An alert's entry: StorageDown（storage-a）：summary を検知 (or の解消を確認). */
+int	timeline_alert_text(const struct tl_event *, struct sbuf *);
 /*
  * Whether a 詳報 draft is due now that every impact has recovered: not for
  * an incident classified none (no report follows from it).  When not,

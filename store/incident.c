@@ -65,6 +65,10 @@ store_incident_events(struct store_incident *si, PGresult *res)
 		ev->supersedes = strtoll(PQgetvalue(res, i, 6), NULL, 10);
 		ev->recorded = PQnfields(res) > 8 ? strtoll(PQgetvalue(res, i,
 		    8), NULL, 10) : 0;
+		if (PQnfields(res) > 10) {
+			ev->source = val(res, i, 9);
+			ev->recorded_by = val(res, i, 10);
+		}
 		ev->data = json_loads(PQgetvalue(res, i, 7), 0, &jerr);
 		if (ev->data == NULL)
 			ev->data = json_object();

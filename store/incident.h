@@ -26,13 +26,15 @@
 
 /*
  * Its events, by incident id ($1), in the order they happened, with when
- * each was recorded (which of two corrections of one event stands).
+ * each was recorded (which of two corrections of one event stands), then
+ * who sent and who recorded it (for audits; columns are only ever added
+ * at the end, so that a reader of the first ones is unaffected).
  */
 #define STORE_EVENTS_SQL \
 	"select id, kind, (extract(epoch from occurred_at) * 1000000)::bigint, " \
 	"actor, phase, text, coalesce(supersedes, 0), data::text, " \
-	"(extract(epoch from received_at) * 1000000)::bigint from event " \
-	"where incident_id = $1 order by occurred_at, id"
+	"(extract(epoch from received_at) * 1000000)::bigint, source, " \
+	"recorded_by from event where incident_id = $1 order by occurred_at, id"
 
 struct store_incident {
 	int64_t		 id;		/* incident.id */

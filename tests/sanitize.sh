@@ -58,6 +58,8 @@ asan() {
 	rm -rf "$reports"; mkdir -p "$reports"
 	find "$dir/tests" -name '*.trs' -delete 2>/dev/null
 	# Every sanitized process writes its report to reports/NAME.PID.
+	# tests/lsan.supp says why fontconfig's cache is not a leak.
+	LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0" \
 	ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:log_path=$reports/asan:log_exe_name=1" \
 	UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan:log_exe_name=1" \
 		make -C "$dir" -j"$jobs" check >"$dir/check.out" 2>&1

@@ -136,9 +136,9 @@ expect_match "lists SAMPLE-1" "$out" "SAMPLE-1  電子メールサービスの�
 rc=0; out=$("$SOCHI" report -i NOPE 2>&1) || rc=$?
 expect_eq "unknown incident" "$rc" 2
 expect_match "unknown incident says so" "$out" 'no incident "NOPE"'
-rc=0; out=$("$SOCHI" report -i SAMPLE-1 --format pdf 2>&1) || rc=$?
+rc=0; out=$("$SOCHI" report -i SAMPLE-1 --format odt 2>&1) || rc=$?
 expect_eq "bad format" "$rc" 2
-expect_match "bad format says so" "$out" 'expected text, md, html or json, got "pdf"'
+expect_match "bad format says so" "$out" 'expected text, md, html, json, docx or pdf, got "odt"'
 rc=0; out=$("$SOCHI" check -i SAMPLE-1 --now yesterday 2>&1) || rc=$?
 expect_eq "bad --now" "$rc" 2
 rc=0; out=$("$SOCHI" --db "host=$T port=1 dbname=none" list 2>&1) || rc=$?

@@ -29,7 +29,10 @@ awk -v t="$took" 'BEGIN { exit !(t < 8) }' || fail "the answer took $took s, not
 health=$(curl -s "$SOCHI_HTTP/healthz")
 expect_match "healthz while stalled" "$health" '"status":"stalled"'
 expect_eq "healthz code while stalled" "$(curl -s -o /dev/null -w '%{http_code}' "$SOCHI_HTTP/healthz")" 503
-grep -q "db writer: a request ran past its deadline" "$SOCHI_SANDBOX_DIR/sochid.log" || fail "the deadline was not logged"
+# sochid's own deadline, or the server's statement_timeout when that fires
+# first (a slow, sanitized build): either way the stall is logged.
+grep -Eq "db writer: (a request ran past its deadline|a batch of [0-9]+ events failed \(57014: )" \
+	"$SOCHI_SANDBOX_DIR/sochid.log" || fail "the deadline was not logged"
 pass "a batch stuck behind a lock is answered with an error after $took s; healthz says stalled"
 
 wait $locker

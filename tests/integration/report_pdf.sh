@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The HTML draft printed by headless Chromium gives A4 pages, and the PDF's
-# text holds every label of the form and the sample's figures.
+# text holds every label of the form and the sample's figures; sochi report
+# --format pdf prints it so itself, and names the package when the browser
+# is missing.
 . "$(dirname "$0")/lib.sh"
 command -v chromium >/dev/null || fail "chromium is not installed (script/bootstrap installs it)"
 command -v pdftotext >/dev/null || fail "pdftotext is not installed (poppler-utils)"
@@ -118,3 +120,33 @@ for f in "$T/r.html" "$T/edge.html"; do
 done
 grep -q 'fill="#f5b7b1"' "$T/edge.html" || fail "no running impact's bar in the edge case"
 pass "every chart text lies within its SVG and meets 4.5:1, in the DOM of headless Chromium"
+
+# sochi report --format pdf does that printing itself, with the browser of
+# [report] chromium: to -o FILE, or to a standard output that is not a
+# terminal; and says which package to install when the browser is not there.
+"$SOCHI" report -i SAMPLE-1 --format pdf --now 2026-11-28T12:00:00+09:00 -o "$T/p.pdf" ||
+	fail "report --format pdf -o"
+expect_match "its page size" "$(pdfinfo "$T/p.pdf" | sed -n 's/^Page size: *//p')" "^59[45](\.[0-9]+)? x 84[12](\.[0-9]+)? pts \(A4\)$"
+pdftotext -x 30 -y 0 -W 98 -H 842 "$T/p.pdf" - | tr -d ' \n\t' >"$T/plabels"
+pdftotext "$T/p.pdf" - | tr -d ' \n\t' >"$T/ptext"
+for want in 発生年月日及び時刻 事故の対策を確認した電気通信主任技術者の氏名及び資格の種別; do
+	grep -q -- "$want" "$T/plabels" || fail "sochi's PDF lacks the label '$want'"
+done
+for want in 令和8年11月16日（月曜日）12時00分 58,990人 影響利用者数の推移 影響と措置の時系列; do
+	grep -q -- "$want" "$T/ptext" || fail "sochi's PDF lacks '$want'"
+done
+"$SOCHI" report -i SAMPLE-1 --format pdf | cat >"$T/piped.pdf"
+pdftotext "$T/piped.pdf" - | tr -d ' \n\t' | grep -q 重大な事故報告書（詳報） || fail "the piped PDF is not the draft"
+ls -d "${TMPDIR:-/tmp}"/sochi-pdf.* >/dev/null 2>&1 && fail "the temporary folder was left behind: $(ls -d "${TMPDIR:-/tmp}"/sochi-pdf.*)"
+pass "sochi report --format pdf: an A4 PDF that pdftotext reads, to -o FILE or a pipe"
+printf '\n[report]\nchromium = %s\n' "$T/no-such-chromium" >>"$SOCHI_CONFIG"
+rc=0; "$SOCHI" report -i SAMPLE-1 --format pdf -o "$T/none.pdf" 2>"$T/err" || rc=$?
+expect_eq "no browser" "$rc" 2
+grep -q "install the Debian package chromium" "$T/err" || fail "the message does not name the package: $(cat "$T/err")"
+grep -q "$T/no-such-chromium" "$T/err" || fail "the message does not name the path: $(cat "$T/err")"
+[ ! -e "$T/none.pdf" ] || fail "a file was written all the same"
+sed -i 's|^chromium = .*|chromium = /bin/false|' "$SOCHI_CONFIG"
+rc=0; "$SOCHI" report -i SAMPLE-1 --format pdf -o "$T/none.pdf" 2>"$T/err" || rc=$?
+expect_eq "a browser that fails" "$rc" 2
+grep -q "/bin/false could not print the draft: it exited with status 1" "$T/err" || fail "no reason: $(cat "$T/err")"
+pass "without the browser, --format pdf exits 2 naming the package chromium and the path; a failing one is reported"

@@ -486,7 +486,198 @@ test_formats_and_arrays(void **state)
 	fixture_free(&fx);
 	assert_int_equal(sbuf_pg_array(&b, items, 2), 0);
 	assert_string_equal(b.data, "{\"a\\\"b\",\"c\\\\d,{e}\"}");
+	sbuf_truncate(&b, 0);
+	{
+		char *with_null[2] = { "x", NULL };
+		unsigned char zip[3] = { 'P', 'K', 0xff }, *data[2] = { NULL, zip };
+		size_t lens[2] = { 0, 3 };
+
+		assert_int_equal(sbuf_pg_array(&b, with_null, 2), 0);
+		assert_string_equal(b.data, "{\"x\",NULL}");
+		sbuf_truncate(&b, 0);
+		assert_int_equal(sbuf_pg_bytea_array(&b, data, lens, 2), 0);
+		assert_string_equal(b.data, "{NULL,\"\\\\x504bff\"}");
+	}
+	/* docx is listed but not one of the text formats rendered here. */
+	assert_true(report_format_listed("text,docx", "docx"));
+	assert_false(report_format_listed("text,docxx", "docx"));
+	assert_false(report_format_listed("xdocx,text", "docx"));
+	assert_true(report_format_listed("xdocx,docx", "docx"));
 	sbuf_free(&b);
+}
+
+/* The part of that name, or NULL. */
+static const struct report_part *
+part(const struct report_parts *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->v[i].name, name) == 0)
+			return &p->v[i];
+	return NULL;
+}
+
+static size_t
+count_of(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	for (; (s = strstr(s, what)) != NULL; s += strlen(what))
+		n++;
+	return n;
+}
+
+static void
+docx_parts(struct fixture *fx, const struct report_profile *prof,
+    const struct report_image *img, struct report_parts *parts)
+{
+	struct timeline tl;
+	struct report r;
+
+	assert_int_equal(timeline_build(&fx->inc, fx->evs, fx->n, &fx->cf, NOW,
+	    &tl), 0);
+	r.tl = &tl;
+	r.inc = &fx->inc;
+	r.profile = prof;
+	r.zone = &fx->zone;
+	r.now = NOW;
+	assert_int_equal(report_docx(&r, img, parts), 0);
+	timeline_free(&tl);
+}
+
+static void
+test_docx(void **state)
+{
+	static const char *const form_labels[] = { "発生年月日及び時刻",
+	    "復旧年月日及び時刻", "発生場所", "事故の全体概要",
+	    "事故の原因となつた電気通信設備の概要", "発生状況",
+	    "措置模様（事故対応状況）", "発生原因", "再発防止策", "利用者対応状況",
+	    "関連する基準及び規程", "関連する事故の発生傾向",
+	    "電気通信設備統括管理者の氏名",
+	    "事故の対策を確認した電気通信主任技術者の氏名及び資格の種別", NULL };
+	static const unsigned char png[] = { 0x89, 'P', 'N', 'G' };
+	struct report_image img[2] = { { png, sizeof(png), 640, 270 },
+	    { NULL, 0, 0, 0 } };
+	struct fixture fx;
+	struct report_parts parts;
+	const struct report_part *doc, *p;
+	const char *d, *last;
+	size_t i;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	docx_parts(&fx, &profile, img, &parts);
+	assert_string_equal(parts.v[0].name, "[Content_Types].xml");
+	assert_non_null((doc = part(&parts, "word/document.xml")));
+	d = (const char *)doc->data;
+	assert_int_equal(strlen(d), doc->len);
+	/* Every label in its cell, in the form's order. */
+	for (i = 0, last = d; form_labels[i] != NULL; i++) {
+		const char *at = strstr(last, form_labels[i]);
+
+		if (at == NULL)
+			fail_msg("the document lacks %s (or it is out of order)",
+			    form_labels[i]);
+		last = at;
+	}
+	/* A duration goes on a line of its own within its paragraph. */
+	assert_non_null(strstr(d, "14時15分</w:t></w:r><w:r><w:br/></w:r><w:r>"
+	    "<w:t xml:space=\"preserve\">（継続時間：2時間15分間）"));
+	assert_non_null(strstr(d, "58,990人"));
+	/* A4 portrait, the HTML's margins (14, 14, 16, 14 mm). */
+	assert_non_null(strstr(d, "<w:pgSz w:w=\"11906\" w:h=\"16838\"/>"
+	    "<w:pgMar w:top=\"794\" w:right=\"794\" w:bottom=\"907\" "
+	    "w:left=\"794\""));
+	/* The two-column table: one row per label. */
+	assert_int_equal(count_of(d, "<w:pStyle w:val=\"FormLabel\"/>"), 14);
+	/* Sub-headings are runs of their own, bold. */
+	assert_non_null(strstr(d, "<w:rStyle w:val=\"SubHeading\"/><w:b/></w:rPr>"
+	    "<w:t xml:space=\"preserve\">＜影響を与えた電気通信役務の区分＞"));
+	/* The users chart drawn; the other one not given, nor linked. */
+	assert_int_equal(count_of(d, "<w:drawing>"), 1);
+	assert_non_null((p = part(&parts, "word/media/users.png")));
+	assert_int_equal(p->len, sizeof(png));
+	assert_false(p->compress);
+	assert_null(part(&parts, "word/media/timeline.png"));
+	assert_null(strstr((const char *)part(&parts,
+	    "word/_rels/document.xml.rels")->data, "timeline.png"));
+	/* 182 mm wide, 640:270 high. */
+	assert_non_null(strstr(d, "<wp:extent cx=\"6552000\" cy=\"2764125\"/>"));
+	/* IPAMincho, with ＭＳ 明朝 as its alternative. */
+	assert_non_null(strstr((const char *)part(&parts,
+	    "word/styles.xml")->data, "w:eastAsia=\"IPAMincho\""));
+	assert_non_null(strstr((const char *)part(&parts,
+	    "word/fontTable.xml")->data, "<w:font w:name=\"IPAMincho\">"
+	    "<w:altName w:val=\"ＭＳ 明朝\"/>"));
+	/* Everything filled in: nothing highlighted. */
+	assert_null(strstr(d, "FillIn"));
+	report_parts_free(&parts);
+
+	/* No notes, no profile: every 【要記入】 highlighted, XML escaped. */
+	for (i = 47; i <= 63; i++)
+		fixture_drop(&fx, (int64_t)i);
+	fixture_add(&fx, "{\"kind\":\"note\",\"incident\":\"SAMPLE-1\","
+	    "\"at\":\"2026-11-20T12:00:00+09:00\",\"section\":\"overview\","
+	    "\"text\":\"A<B & \\\"C\\\"\\tD\"}");
+	docx_parts(&fx, NULL, NULL, &parts);
+	d = (const char *)part(&parts, "word/document.xml")->data;
+	/*
+	 * As many as the text format shows (less 概要, written now), and the
+	 * one that says the users chart is missing.
+	 */
+	assert_int_equal(count_of(d, "<w:rStyle w:val=\"FillIn\"/><w:b/>"
+	    "<w:highlight w:val=\"yellow\"/></w:rPr><w:t xml:space=\"preserve\">"
+	    REPORT_FILL_IN "</w:t>"), 26 + 1);
+	assert_non_null(strstr(d, "A&lt;B &amp; &quot;C&quot;</w:t><w:tab/>"
+	    "<w:t xml:space=\"preserve\">D</w:t></w:r>"));
+	assert_null(part(&parts, "word/media/users.png"));
+	assert_int_equal(count_of(d, "<w:drawing>"), 0);
+	report_parts_free(&parts);
+	report_parts_free(NULL);
+	fixture_free(&fx);
+}
+
+static void
+test_chart_svg(void **state)
+{
+	struct fixture fx;
+	struct timeline tl;
+	struct report r;
+	struct sbuf b = SBUF_INIT;
+
+	fixture_load(&fx, "sample-incident.ndjson");
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
+	    &tl), 0);
+	r.tl = &tl;
+	r.inc = &fx.inc;
+	r.profile = &profile;
+	r.zone = &fx.zone;
+	r.now = NOW;
+	assert_int_equal(report_chart_svg(&r, REPORT_CHART_USERS, &b), 0);
+	assert_true(strncmp(b.data, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg id=\"users-chart\" viewBox=\"0 0 640 270\"", 60) == 0);
+	assert_non_null(strstr(b.data, "aria-label=\"影響利用者数の推移\">\n"
+	    "<style>svg { font-family: sans-serif; } text { font-size: 9px; }"
+	    "</style>\n<text"));
+	assert_non_null(strstr(b.data, "data-count=\"58990\""));
+	assert_string_equal(b.data + b.len - 7, "</svg>\n");
+	sbuf_truncate(&b, 0);
+	assert_int_equal(report_chart_svg(&r, REPORT_CHART_TIMELINE, &b), 0);
+	assert_non_null(strstr(b.data, "<svg id=\"timeline-chart\""));
+	assert_non_null(strstr(b.data, "data-minutes=\"135\""));
+	/* No users count: nothing to draw. */
+	{
+		size_t n = tl.users.n;
+
+		tl.users.n = 0;
+		sbuf_truncate(&b, 0);
+		assert_int_equal(report_chart_svg(&r, REPORT_CHART_USERS, &b), -1);
+		assert_int_equal(b.len, 0);
+		tl.users.n = n;
+	}
+	timeline_free(&tl);
+	sbuf_free(&b);
+	fixture_free(&fx);
 }
 
 static void
@@ -568,6 +759,8 @@ main(void)
 		cmocka_unit_test(test_circled),
 		cmocka_unit_test(test_fixes),
 		cmocka_unit_test(test_formats_and_arrays),
+		cmocka_unit_test(test_docx),
+		cmocka_unit_test(test_chart_svg),
 	};
 
 	set_profile();
