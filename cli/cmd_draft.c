@@ -46,6 +46,7 @@ cmd_draft_exec(struct cli *cli, int argc, char **argv)
 	r.tl = &tl;
 	r.inc = &ci.inc;
 	r.profile = &cli->cf.report;
+	r.related = NULL;
 	r.zone = &cli->zone;
 	r.now = now;
 	{

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "incident.h"
+#include "history.h"
 #include "timeline.h"
 #include "zone.h"
 
@@ -58,6 +59,7 @@ extern const struct cmd_entry cmd_draft_entry;
 extern const struct cmd_entry cmd_diff_entry;
 extern const struct cmd_entry cmd_due_entry;
 extern const struct cmd_entry cmd_filed_entry;
+extern const struct cmd_entry cmd_related_entry;
 /* A stored draft version's body, preferring the format given. */
 char	*cli_draft_body(struct cli *, const char *, int, const char *);
 
@@ -95,5 +97,11 @@ int	cli_table(struct cli *, const char *);
 /* A time as a listing shows it: 2026-11-16 12:00:00+09:00, in the carrier's zone. */
 void	cli_local_time(struct cli *, int64_t, int, struct sbuf *);
 int	cli_write_out(const char *, const char *, size_t);
+/*
+ * The past incidents related to code (years <= 0: [report] related_years),
+ * their open impacts measured to now; prints why not and returns -1.
+ */
+int	cli_related(struct cli *, const char *, int64_t, int,
+	    struct store_history *);
 
 #endif

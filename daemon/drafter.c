@@ -419,6 +419,7 @@ evaluate(struct job *j)
 	r.tl = &tl;
 	r.inc = &si->inc;
 	r.profile = &d.cf.report;
+	r.related = NULL;
 	r.zone = &d.zone;
 	r.now = now;
 	if (tl.classified && tl.reg.cls == REG_SERIOUS &&

@@ -241,6 +241,9 @@ reg_classify_in(const struct reg_table *t, struct reg_date occurred,
 	int c, c0, c1, u, have = 0;
 
 	memset(r, 0, sizeof(*r));
+	/* Set before the loop, which compares with them only once have is. */
+	memset(&lo, 0, sizeof(lo));
+	memset(&hi, 0, sizeof(hi));
 	if (t == NULL)
 		t = reg_table_for(ymd);
 	if (t == NULL || category < 0 || category > REG_CATEGORY_MAX)
