@@ -127,6 +127,8 @@ bits(const char *v, int (*from)(const char *), unsigned *out)
 	return *out == 0 ? -1 : 0;
 }
 
+static pcre2_code *re_compile(const char *, uint32_t, char *, size_t);
+
 int
 syslog_rule_key(struct sochi_config *cf, const char *name, const char *k,
     const char *v, char *err, size_t errlen)
@@ -185,6 +187,17 @@ syslog_rule_key(struct sochi_config *cf, const char *name, const char *k,
 		snprintf(err, errlen, "[syslog.%s] %s: longer than %d bytes", name,
 		    k, EXPR_MAX);
 		return -1;
+	}
+	/* An expression is checked here too, so the message names its line. */
+	if (str == &r->host || str == &r->program || str == &r->message) {
+		pcre2_code *re;
+		char why[300];
+
+		if ((re = re_compile(v, 0, why, sizeof(why))) == NULL) {
+			snprintf(err, errlen, "[syslog.%s] %s: %s", name, k, why);
+			return -1;
+		}
+		pcre2_code_free(re);
 	}
 	if (set_str(str, v) == -1) {
 		snprintf(err, errlen, "out of memory");
