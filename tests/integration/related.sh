@@ -57,6 +57,14 @@ grep -q '関連する事故の発生傾向' "$T/r.txt" && grep -q '2024-0007' "$
 	grep -q '【四半期報告事故に該当した事例】' "$T/r.txt" || fail "text report lacks the draft: $(grep -A8 関連する事故 "$T/r.txt")"
 pass "the report drafts 関連する事故の発生傾向 from them, each tagged, marked as a draft"
 
+# The 詳報 sochid's drafter made when the last impact recovered carries it too.
+wait_for 60 '"$SOCHI" drafts -i CUR-1 2>/dev/null | grep -q recovery' || fail "no 詳報 draft of CUR-1"
+"$SOCHI" report -i CUR-1 --draft 1 >"$T/d1.txt" || fail "draft 1"
+for c in 2025-0012 2024-0007 2022-0031; do
+	grep -q "・$c" "$T/d1.txt" || fail "the drafter's 詳報 lacks $c: $(grep -A12 関連する事故 "$T/d1.txt")"
+done
+pass "the drafter's 詳報 drafts 関連する事故の発生傾向 too"
+
 # A person's note of the section wins over the draft.
 ndjson '{"kind":"note","incident":"CUR-1","section":"related","text":"過去に同種の事故は発生していない。","at":"2026-11-20T10:00:00+09:00"}' | grep -q '"ok":true' ||
 	fail "note related"
