@@ -73,7 +73,7 @@ export SOCHI_INCIDENT=$inc
 for typed in -1 - -1mm 25:61 11/20 2026-11-20T12:00:00+9; do
 	rc=0; err=$("$SOCHI" log --at "$typed" x 2>&1 >/dev/null) || rc=$?
 	expect_eq "sochi log --at '$typed': exit status" "$rc" 2
-	expect_eq "sochi log --at '$typed'" "$err" "sochi: --at: not a time: \"$typed\"; write HH:MM, M/D HH:MM, YYYY-MM-DD HH:MM (seconds optional), RFC 3339 with an offset, or -15m / -2h / -1d"
+	expect_eq "sochi log --at '$typed'" "$err" "sochi: --at: not a time: \"$typed\"; write HH:MM, M/D HH:MM, YYYY-MM-DD HH:MM or YYYY-MM-DDTHH:MM (seconds optional; these in the carrier's zone), RFC 3339 with an offset, or -15m / -2h / -1d"
 done
 expect_match "sochi log --at -1m" "$("$SOCHI" log --at -1m x)" "^recorded event [0-9]+ in $inc$"
 pass "sochi log --at refuses -1, -, -1mm, 25:61, a date alone and a short offset"
