@@ -99,9 +99,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const struct config_rule *r = correlate_match(co,
 			    b.a[i].labels);
 
-			sbuf_truncate(&s, 0);
-			if (webhook_row(&b.a[i], r, "fuzz", "監視業務部門", &s) == 0)
-				must_parse(s.data, s.len, "the row");
+			struct wh_row wr;
+
+			/* The JSON columns the writer sends as jsonb. */
+			if (webhook_row(&b.a[i], r, "fuzz", "監視業務部門", &wr) == 0) {
+				must_parse(wr.row.data, strlen(wr.row.data),
+				    "the row's data");
+				if (wr.row.open != NULL)
+					must_parse(wr.row.open, strlen(wr.row.open),
+					    "the row's open");
+				if (wr.row.imp != NULL)
+					must_parse(wr.row.imp, strlen(wr.row.imp),
+					    "the row's impact");
+			}
+			wh_row_free(&wr);
 		}
 	} else {
 		if (sbuf_add_json_string(&s, err, strlen(err)) == 0)
