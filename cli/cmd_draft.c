@@ -49,6 +49,7 @@ cmd_draft_exec(struct cli *cli, int argc, char **argv)
 	r.tl = &tl;
 	r.inc = &ci.inc;
 	r.profile = &cli->cf.report;
+	r.related = NULL;
 	r.zone = &cli->zone;
 	r.now = now;
 	if ((n = docx_draft_formats(&r, cli->cf.drafts.formats, fmts, bodies,

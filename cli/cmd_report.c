@@ -73,6 +73,7 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 	long v;
 	int (*render)(const struct report *, struct sbuf *);
 	struct store_incident ci;
+	struct store_history sr;
 	struct timeline tl;
 	struct report r;
 	struct sbuf b = SBUF_INIT;
@@ -192,8 +193,21 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 	r.tl = &tl;
 	r.inc = &ci.inc;
 	r.profile = &cli->cf.report;
+	r.related = NULL;
 	r.zone = &cli->zone;
 	r.now = now;
+	/* The 詳報 drafts 関連する事故の発生傾向 from past incidents. */
+	memset(&sr, 0, sizeof(sr));
+	if (!sokuho) {
+		if (cli_related(cli, ci.code, now, 0, &sr) == -1) {
+			timeline_free(&tl);
+			store_incident_free(&ci);
+			return EXIT_TROUBLE;
+		}
+		sr.set.equipment = ci.inc.equipment;
+		sr.set.service = ci.inc.service;
+		r.related = &sr.set;
+	}
 	if (docx) {
 		unsigned char *bytes;
 		size_t len;
@@ -218,6 +232,7 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 	else if (rv == 0)
 		fwrite(b.data, 1, b.len, stdout);
 	sbuf_free(&b);
+	store_history_free(&sr);
 	timeline_free(&tl);
 	store_incident_free(&ci);
 	return rv == 0 ? 0 : EXIT_TROUBLE;

@@ -35,6 +35,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_timeline_entry,
 	&cmd_report_entry,
 	&cmd_check_entry,
+	&cmd_related_entry,
 	&cmd_drafts_entry,
 	&cmd_draft_entry,
 	&cmd_diff_entry,

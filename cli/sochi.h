@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "incident.h"
+#include "history.h"
 #include "timeline.h"
 #include "zone.h"
 
@@ -58,6 +59,7 @@ extern const struct cmd_entry cmd_draft_entry;
 extern const struct cmd_entry cmd_diff_entry;
 extern const struct cmd_entry cmd_due_entry;
 extern const struct cmd_entry cmd_filed_entry;
+extern const struct cmd_entry cmd_related_entry;
 /* A stored draft version's body, preferring the format given. */
 char	*cli_draft_body(struct cli *, const char *, int, const char *);
 /* A stored draft version's bytes in that format (docx); NULL, said why. */
@@ -109,5 +111,11 @@ int	cli_print_pdf(struct cli *, const char *, size_t, char **, size_t *);
  * a terminal; -1 having said so when it is.
  */
 int	cli_binary_out(const char *, const char *, const char *, size_t);
+/*
+ * The past incidents related to code (years <= 0: [report] related_years),
+ * their open impacts measured to now; prints why not and returns -1.
+ */
+int	cli_related(struct cli *, const char *, int64_t, int,
+	    struct store_history *);
 
 #endif

@@ -18,6 +18,7 @@
 #include "db_conn.h"
 #include "docx.h"
 #include "drafter.h"
+#include "history.h"
 #include "incident.h"
 #include "log.h"
 #include "migrate.h"
@@ -63,6 +64,7 @@ TAILQ_HEAD(watched_list, watched);
 struct job {
 	struct watched	*w;		/* the incident being read */
 	struct store_incident si;	/* its row and events */
+	struct store_history hist;	/* related past incidents, for the 詳報 */
 };
 
 /* One draft being stored. */
@@ -79,6 +81,7 @@ struct store {
 static const struct db_stmt stmts[] = {
 	{ "incident", STORE_INCIDENT_SQL, 1 },
 	{ "events", STORE_EVENTS_SQL, 1 },
+	{ "related", STORE_HISTORY_SQL, 2 },
 	{ "draft_add", "select sochi_draft_add($1, $2, $3::text[], "
 	    "$4::text[], $5, $6::bytea[])", 6 },
 	/* Incidents that may need a draft or a deadline warning. */
@@ -422,6 +425,10 @@ evaluate(struct job *j)
 	r.tl = &tl;
 	r.inc = &si->inc;
 	r.profile = &d.cf.report;
+	/* The 詳報 drafts 関連する事故の発生傾向 from them, as sochi report does. */
+	r.related = j->hist.res != NULL ? &j->hist.set : NULL;
+	j->hist.set.equipment = si->inc.equipment;
+	j->hist.set.service = si->inc.service;
 	r.zone = &d.zone;
 	r.now = now;
 	if (tl.classified && tl.reg.cls == REG_SERIOUS &&
@@ -459,6 +466,7 @@ evaluate(struct job *j)
 static void
 job_end(struct job *j)
 {
+	store_history_free(&j->hist);
 	store_incident_free(&j->si);
 	free(j);
 	d.busy = 0;
@@ -466,16 +474,43 @@ job_end(struct job *j)
 }
 
 static void
+related_cb(PGresult *res, const char *err, void *arg)
+{
+	struct job *j = arg;
+	struct tl_config tcf = { &d.zone, &d.cf.phases,
+	    d.cf.report.alert_actor };
+
+	/* Without them the 詳報 shows 【要記入】 there, as before. */
+	if (res == NULL)
+		log_warnx("drafts: %s: cannot look for related incidents: %s",
+		    j->w->code, err);
+	else if (store_history_rows(&j->hist, res,
+	    (int)d.cf.report.related_years, &tcf, now_usec()) == -1) {
+		log_warnx("drafts: %s: out of memory", j->w->code);
+		store_history_free(&j->hist);
+	}
+	evaluate(j);
+	job_end(j);
+}
+
+static void
 events_cb(PGresult *res, const char *err, void *arg)
 {
 	struct job *j = arg;
+	char years[16];
+	const char *p[2] = { j->si.code, years };
 
 	if (res == NULL)
 		log_warnx("drafts: %s: cannot read its events: %s", j->w->code,
 		    err);
 	else if (store_incident_events(&j->si, res) == -1)
 		log_warnx("drafts: %s: out of memory", j->w->code);
-	else
+	else if (strstr(j->si.drafts, "recovery") == NULL) {
+		/* A 詳報 may be made: its related incidents first. */
+		snprintf(years, sizeof(years), "%ld", d.cf.report.related_years);
+		dq_query("related", 2, p, related_cb, j);
+		return;
+	} else
 		evaluate(j);
 	job_end(j);
 }

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "correlate.h"
 #include "regulation.h"
+#include "syslog_rule.h"
 
 
 enum ctype {
@@ -52,6 +53,10 @@ static const struct ckey keys[] = {
 	    0 },
 	{ "sochid", "listen_http", CT_LISTEN, OFF(listen_http), "127.0.0.1", 0,
 	    0, 0 },
+	{ "sochid", "listen_syslog_udp", CT_LISTEN, OFF(listen_syslog_udp), "",
+	    0, 0, 0 },
+	{ "sochid", "listen_syslog_tcp", CT_LISTEN, OFF(listen_syslog_tcp), "",
+	    0, 0, 0 },
 	{ "sochid", "state_dir", CT_PATH, OFF(state_dir), "/var/lib/sochi", 0,
 	    0, 0 },
 	{ "sochid", "timezone", CT_ZONE, OFF(timezone), "Asia/Tokyo", 0, 0, 0 },
@@ -118,10 +123,19 @@ static const struct ckey keys[] = {
 	{ "report", "chief_engineer", CT_STRING, OFF(report.chief_engineer), "",
 	    0, 0, 1 },
 	{ "report", "table", CT_TABLE, OFF(report.table), "in-force", 0, 0, 1 },
+	{ "report", "related_years", CT_INT, OFF(report.related_years), "5", 1,
+	    100, 1 },
 	{ "report", "alert_actor", CT_STRING, OFF(report.alert_actor),
 	    "監視業務部門", 0, 0, 1 },
 	{ "report", "chromium", CT_PATH, OFF(report.chromium),
 	    "/usr/bin/chromium", 0, 0, 1 },
+	{ "syslog", "allow", CT_STRING, OFF(syslog.allow), "127.0.0.1, ::1", 0,
+	    0, 0 },
+	{ "syslog", "timezone", CT_STRING, OFF(syslog.timezone), "", 0, 0, 0 },
+	{ "syslog", "sender_timezones", CT_STRING,
+	    OFF(syslog.sender_timezones), "", 0, 0, 0 },
+	{ "syslog", "max_message_bytes", CT_INT, OFF(syslog.max_message_bytes),
+	    "8192", 480, 1024 * 1024, 0 },
 	{ NULL, NULL, CT_STRING, 0, NULL, 0, 0, 0 }
 };
 
@@ -510,6 +524,12 @@ handler(void *arg, const char *section, const char *name, const char *value)
 			goto bad;
 		return 1;
 	}
+	if (strncmp(section, "syslog.", 7) == 0 && section[7] != '\0') {
+		if (syslog_rule_key(ctx->cf, section + 7, name, value, ctx->err,
+		    ctx->errlen) == -1)
+			goto bad;
+		return 1;
+	}
 	if (strcmp(section, "source.zabbix") == 0 && strcmp(name, "timezone") == 0) {
 		if (!valid_zone(value) || (ctx->zone_ok && !ctx->zone_ok(value))) {
 			snprintf(ctx->err, ctx->errlen, "[source.zabbix] timezone: "
@@ -565,6 +585,7 @@ config_init(struct sochi_config *cf)
 		(void)map_add(&cf->phases, default_phases[i][0],
 		    default_phases[i][1]);
 	(void)build_phase_ids(cf);
+	(void)syslog_config_finish(cf, NULL, err, sizeof(err));
 }
 
 int
@@ -627,6 +648,11 @@ config_parse(struct sochi_config *cf, const char *text, const char *file,
 		snprintf(err, errlen, "%s: out of memory", file);
 		return -1;
 	}
+	/* [syslog] and every [syslog.NAME]: lists, zones, rules' expressions. */
+	if (syslog_config_finish(cf, zone_ok, msg, sizeof(msg)) == -1) {
+		snprintf(err, errlen, "%s: %s", file, msg);
+		return -1;
+	}
 	return 0;
 }
 
@@ -665,6 +691,7 @@ config_free(struct sochi_config *cf)
 	}
 	free(cf->rules);
 	free(cf->zabbix_timezone);
+	syslog_config_free(cf);
 	memset(cf, 0, sizeof(*cf));
 }
 
@@ -728,6 +755,7 @@ config_print(const struct sochi_config *cf, struct sbuf *b)
 	if (cf->zabbix_timezone)
 		rv |= sbuf_printf(b, "source.zabbix.timezone = %s\n",
 		    cf->zabbix_timezone);
+	rv |= syslog_config_print(cf, b);
 	for (i = 0; maps[i].section != NULL; i++) {
 		m = (const struct config_map *)(const void *)((const char *)cf +
 		    maps[i].offset);

@@ -7,10 +7,13 @@
 
 #include <stddef.h>
 
+#include "netlist.h"
 #include "sbuf.h"
 
 #define SOCHI_DEFAULT_TCP_PORT	7419
 #define SOCHI_DEFAULT_HTTP_PORT	7420
+/* The syslog listeners' port when listen_syslog_* names a host alone. */
+#define SOCHI_DEFAULT_SYSLOG_PORT	5514
 
 enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO,
     LOG_LEVEL_DEBUG };
@@ -39,6 +42,20 @@ struct config_rule {
 	int		 line;		/* where it was written, for messages */
 };
 
+/* [syslog.NAME]: which syslog lines become actions, and how (lib/syslog_rule.c). */
+struct config_syslog_rule {
+	char		*name;		/* NAME of [syslog.NAME] */
+	char		*host;		/* expression the whole HOSTNAME matches, or NULL */
+	char		*program;	/* expression the whole APP-NAME/TAG matches, or NULL */
+	unsigned	 facilities;	/* a bit per facility it takes; 0: any */
+	unsigned	 severities;	/* a bit per severity it takes; 0: any */
+	char		*message;	/* expression searched in MSG, named captures */
+	char		*incident;	/* how its incident is found: host, single */
+	char		*phase;		/* the action's phase id, or NULL */
+	char		*actor;		/* template of the actor, or NULL */
+	char		*text;		/* template of the action's text, or NULL */
+};
+
 struct sochi_config {
 	char		*database;	/* libpq conninfo; empty: the PG* environment */
 	char		*socket;	/* Unix socket path; empty: no Unix listener */
@@ -46,6 +63,8 @@ struct sochi_config {
 	char		*socket_group;	/* group owning the socket, or empty */
 	char		*listen_tcp;	/* NDJSON over TCP, host[:port]; empty: off */
 	char		*listen_http;	/* HTTP API, host[:port]; empty: off */
+	char		*listen_syslog_udp; /* syslog over UDP, host[:port]; empty: off */
+	char		*listen_syslog_tcp; /* syslog over TCP, host[:port]; empty: off */
 	char		*state_dir;	/* where sochid keeps its own files */
 	char		*timezone;	/* the carrier's zone, e.g. Asia/Tokyo */
 	long		 max_line_bytes; /* longest request line accepted */
@@ -81,6 +100,7 @@ struct sochi_config {
 		char	*alert_actor;	/* the actor of alert entries */
 		char	*table;		/* threshold table: in-force, or a what-if */
 		char	*chromium;	/* the browser that prints the PDF draft */
+		long	 related_years; /* how far back 関連する事故 are looked for */
 	} report;			/* [report]: the report's header */
 	struct {
 		char	*spool_dir;	/* where drafts are written as files */
@@ -96,6 +116,16 @@ struct sochi_config {
 	struct config_rule *rules;	/* [rule.NAME] sections, in file order */
 	size_t		 nrules;
 	char		*zabbix_timezone; /* [source.zabbix] timezone of its date macros */
+	struct {
+		char	*allow;		/* senders, as written: 127.0.0.1, 10.0.0.0/8 */
+		struct netlist allow_list; /* ... parsed */
+		char	*timezone;	/* zone of RFC 3164 times; empty: the carrier's */
+		char	*sender_timezones; /* "PREFIX ZONE, ..." as written */
+		struct netlist sender_zones; /* ... parsed, each tagged with its zone */
+		long	 max_message_bytes; /* the longest message (TCP frame) taken */
+	} syslog;			/* [syslog] */
+	struct config_syslog_rule *syslog_rules; /* [syslog.NAME], in file order */
+	size_t		 nsyslog_rules;
 };
 
 void	 config_init(struct sochi_config *);

@@ -79,6 +79,8 @@ static const struct field fields[] = {
 	    K(KIND_RETRACT), NULL, 1 },
 	{ "phase", F_PHASE, K(KIND_ACTION), 0, NULL, 1 },
 	{ "heading", F_TEXT, K(KIND_ACTION), 0, NULL, 0 },
+	/* Where sochid's syslog listener took it from; kept by amendments. */
+	{ "syslog", F_LABELS, K(KIND_ACTION), 0, NULL, 0 },
 
 	{ "op", F_ENUM, K(KIND_IMPACT), K(KIND_IMPACT), impact_ops, 0 },
 	{ "name", F_NAME, K(KIND_IMPACT), K(KIND_IMPACT), NULL, 0 },

@@ -708,6 +708,23 @@ row_note(const struct report *r, struct report_doc *d, const char *label,
 	add_item(&d->rows, &d->nrows, label, key, &b);
 }
 
+/*
+ * 関連する事故の発生傾向: what a person wrote, else the draft from the
+ * related incidents the caller looked up, else REPORT_FILL_IN.
+ */
+static void
+row_related(const struct report *r, struct report_doc *d)
+{
+	struct sbuf b = SBUF_INIT;
+	const char *s = note_text(r, "related");
+
+	if (s == NULL && r->related != NULL)
+		related_draft(r->related, r->zone, &b);
+	else
+		text_or_blank(&b, s);
+	add_item(&d->rows, &d->nrows, "関連する事故の発生傾向", "related", &b);
+}
+
 static void
 row_profile(struct report_doc *d, const char *label, const char *key,
     const char *value)
@@ -754,7 +771,7 @@ report_build(const struct report *r, struct report_doc *d)
 	row_prevention(r, d);
 	row_users_response(r, d);
 	row_note(r, d, "関連する基準及び規程", "standards", "standards");
-	row_note(r, d, "関連する事故の発生傾向", "related", "related");
+	row_related(r, d);
 	row_profile(d, "電気通信設備統括管理者の氏名", "general_manager",
 	    p ? p->general_manager : NULL);
 	row_profile(d, "事故の対策を確認した電気通信主任技術者の氏名及び資格の種別",

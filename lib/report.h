@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "related.h"
 #include "sbuf.h"
 #include "timeline.h"
 #include "zone.h"
@@ -24,6 +25,7 @@ struct report {
 	const struct report_profile *profile;	/* the carrier's header */
 	const struct zone	*zone;		/* the carrier's zone */
 	int64_t			 now;		/* the report date */
+	const struct related_set *related;	/* past incidents looked up, or NULL */
 };
 
 struct report_item {

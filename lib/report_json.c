@@ -82,6 +82,44 @@ jnote(struct jctx *c, const char *section, const char *name)
 	    jtime(c->r, no->at), "event_id", (json_int_t)no->id);
 }
 
+/* The drafted 関連する事故の発生傾向 and the incidents it is drafted from. */
+static json_t *
+jrelated(const struct report *r)
+{
+	static const char *const share_names[] = { "equipment", "stage",
+	    "service", "category" };
+	const struct related_set *s = r->related;
+	struct sbuf b = SBUF_INIT;
+	json_t *o, *arr = json_array(), *sh;
+	size_t i, k;
+
+	related_draft(s, r->zone, &b);
+	for (i = 0; i < s->n; i++) {
+		const struct related_incident *ri = &s->v[i];
+
+		sh = json_array();
+		for (k = 0; k < 4; k++)
+			if (ri->shares & (1u << k))
+				json_array_append_new(sh, json_string(share_names[k]));
+		o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:b,s:o,s:o,s:o,s:o}", "code",
+		    ri->code, "title", ri->title ? ri->title : "", "occurred",
+		    ri->occurred ? jtime(r, ri->occurred) : json_null(),
+		    "recovered", ri->recovered ? jtime(r, ri->recovered) :
+		    json_null(), "duration_minutes", ri->longest >= 0 ?
+		    json_integer(ri->longest / 60000000) : json_null(),
+		    "provisional", ri->provisional, "users", ri->users >= 0 ?
+		    json_integer(ri->users) : json_null(), "class", ri->assessed ?
+		    json_string(reg_class_name(ri->cls)) : json_null(), "tag",
+		    related_tag(ri) ? json_string(related_tag(ri)) : json_null(),
+		    "shares", sh);
+		json_array_append_new(arr, o);
+	}
+	o = json_pack("{s:s,s:b,s:i,s:o}", "text", b.data ? b.data : "",
+	    "draft", 1, "years", s->years, "incidents", arr);
+	sbuf_free(&b);
+	return o;
+}
+
 static json_t *
 jnote_items(struct jctx *c, const char *section, const char *name)
 {
@@ -448,7 +486,11 @@ report_json(const struct report *r, struct sbuf *out)
 	json_object_set_new(root, "notices", arr);
 	json_object_set_new(root, "standards", jnote(&c, "standards",
 	    "standards"));
-	json_object_set_new(root, "related", jnote(&c, "related", "related"));
+	if (timeline_notes(tl, "related", &i) == NULL && r->related != NULL)
+		json_object_set_new(root, "related", jrelated(r));
+	else
+		json_object_set_new(root, "related", jnote(&c, "related",
+		    "related"));
 	json_object_set_new(root, "general_manager", jstr(&c, "general_manager",
 	    p->general_manager));
 	json_object_set_new(root, "chief_engineer", jstr(&c, "chief_engineer",

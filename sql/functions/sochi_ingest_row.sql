@@ -1,8 +1,9 @@
 -- One row of a batch that needs more than an insert (sochi_rows' plain is
 -- false): incident opens, updates and closes; alerts that join or open the
 -- incident of their group and start or recover the impact their rule
--- names; corrections (sup) and retractions, checked against what they
--- point at; unattached alerts.  Answers the event's id and incident code,
+-- names; actions from syslog, whose incident is found here; corrections
+-- (sup) and retractions, checked against what they point at; unattached
+-- alerts.  Answers the event's id and incident code,
 -- or why it was refused.  A key already stored answers with the stored id
 -- and changes nothing, so a resent batch adds nothing twice.
 --
@@ -20,6 +21,9 @@ declare
     v_state  text;
     v_given  boolean;
     v_target record;
+    v_find   text;
+    v_host   text;
+    v_open   bigint;
 begin
     -- A retry: the stored event answers, unless the sender's own key
     -- names a different event (sochi_ingest_plain says what is compared).
@@ -98,6 +102,46 @@ begin
             end if;
         else
             v_code := p_incident;
+            -- An action from syslog (lib/syslog_rule.c) says how its
+            -- incident is found, in the order to try: "host=NAME", the open
+            -- incident whose equipment is that host or that has an alert
+            -- labelled with it (host, hostname, or instance without its
+            -- port; the latest opened if several), and "single", the only
+            -- open incident.  None found: the line is refused.
+            if v_code is null and p_grp is not null and p_kind = 'action' then
+                foreach v_find in array string_to_array(p_grp, ' ') loop
+                    if v_find like 'host=_%' then
+                        v_host := lower(substr(v_find, 6));
+                        select i.code into v_code from incident i
+                        where i.state = 'open'
+                          and (lower(btrim(i.equipment)) = v_host
+                               or exists (
+                                   select 1 from event a
+                                   where a.incident_id = i.id
+                                     and a.kind = 'alert'
+                                     and v_host in (
+                                         lower(a.data->'labels'->>'host'),
+                                         lower(a.data->'labels'->>'hostname'),
+                                         lower(regexp_replace(
+                                             a.data->'labels'->>'instance',
+                                             ':[0-9]+$', '')))))
+                        order by i.opened_at desc, i.id desc
+                        limit 1;
+                    elsif v_find = 'single' then
+                        select min(i.code), count(*) into v_code, v_open
+                        from incident i where i.state = 'open';
+                        if v_open <> 1 then
+                            v_code := null;
+                        end if;
+                    end if;
+                    exit when v_code is not null;
+                end loop;
+                if v_code is null then
+                    o_err := format('incident: no open incident found by %s',
+                                    replace(p_grp, ' ', ' or '));
+                    return;
+                end if;
+            end if;
             -- An alert of a group joins the open incident of that group; a
             -- firing one whose rule says so opens it.  The partial unique
             -- index on open incidents' group_key decides between daemons.

@@ -11,7 +11,7 @@ complete_words() { # complete_words WORD...: what <TAB> after them offers
 	printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '
 }
 expect_match "verbs" "$(complete_words sochi '')" "amend .*check .*close .*log .*note .*open .*report .*retract"
-expect_eq "verbs starting with re" "$(complete_words sochi re)" "report retract "
+expect_eq "verbs starting with re" "$(complete_words sochi re)" "related report retract "
 expect_match "log options" "$(complete_words sochi log --)" "--actor .*--at .*--incident .*--phase"
 expect_eq "phases" "$(complete_words sochi log --phase '')" "detect followup identify notify recover work "
 expect_eq "phase prefix" "$(complete_words sochi log --phase re)" "recover "

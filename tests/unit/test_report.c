@@ -55,6 +55,7 @@ render(struct fixture *fx, int (*fn)(const struct report *, struct sbuf *),
 	r.tl = &tl;
 	r.inc = &fx->inc;
 	r.profile = p;
+	r.related = NULL;
 	r.zone = &fx->zone;
 	r.now = now;
 	assert_int_equal(fn(&r, &b), 0);
@@ -179,6 +180,7 @@ test_text_frame(void **state)
 	r.tl = &tl;
 	r.inc = &fx.inc;
 	r.profile = &profile;
+	r.related = NULL;
 	r.zone = &fx.zone;
 	r.now = NOW;
 	assert_int_equal(report_build(&r, &d), 0);
@@ -468,6 +470,7 @@ test_formats_and_arrays(void **state)
 	r.tl = &tl;
 	r.inc = &fx.inc;
 	r.profile = &profile;
+	r.related = NULL;
 	r.zone = &fx.zone;
 	r.now = NOW;
 	n = report_render_formats(&r, "text,html", names, bodies);

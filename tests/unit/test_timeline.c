@@ -499,6 +499,7 @@ dump_lines(const struct fixture *fx, const struct timeline *tl)
 	r.tl = tl;
 	r.inc = &fx->inc;
 	r.profile = NULL;
+	r.related = NULL;
 	r.zone = &fx->zone;
 	r.now = tl->now;
 	assert_int_equal(report_text(&r, &b), 0);
