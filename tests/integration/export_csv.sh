@@ -26,7 +26,8 @@ for r, e in zip(cur, tl):
     assert r["time"] == e["at"], (r["time"], e["at"])
     assert r["text"] == e["text"] and r["phase"] == (e["phase"] or "")
     assert r["heading"] == (e["heading"] or "") and r["actor"] == (e["actor"] or "")
-    assert r["source"] == "local" and r["recorded_by"] == str(__import__("os").getuid())
+    uid = str(__import__("os").getuid())
+    assert r["source"] == "local:" + uid and r["recorded_by"] == uid, (r["source"], r["recorded_by"])
 others = sorted((r["state"], r["event_id"], r["superseded_by"], r["retracted_by"]) for r in rows if r["state"] != "current")
 want = sorted(tuple(s.split(":")) for s in sys.argv[3:])
 assert others == want, f"{others} != {want}"

@@ -20,7 +20,7 @@ ingest() {
 	    array['2026-11-25T12:40:00+09:00']::timestamptz[], array['syslog:h'],
 	    array['$1'], array['noc1'], array['recover'], array['設定変更'],
 	    array[null]::text[], array['{\"syslog\":{\"host\":\"h\"}}']::jsonb[],
-	    array[null]::bigint[], array['$2'], array[null]::jsonb[],
+	    array[false], array[true], array[null]::bigint[], array['$2'], array[null]::jsonb[],
 	    array[null]::jsonb[], array[false], 'Asia/Tokyo', false)"
 }
 r=$(ingest k1 'host=RTR1.Tokyo single'); expect_match "by equipment" "$r" '^RTR-1\|\|[0-9]+$'

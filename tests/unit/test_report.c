@@ -540,6 +540,7 @@ docx_parts(struct fixture *fx, const struct report_profile *prof,
 
 	assert_int_equal(timeline_build(&fx->inc, fx->evs, fx->n, &fx->cf, NOW,
 	    &tl), 0);
+	memset(&r, 0, sizeof(r));
 	r.tl = &tl;
 	r.inc = &fx->inc;
 	r.profile = prof;
@@ -651,6 +652,7 @@ test_chart_svg(void **state)
 	fixture_load(&fx, "sample-incident.ndjson");
 	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
 	    &tl), 0);
+	memset(&r, 0, sizeof(r));
 	r.tl = &tl;
 	r.inc = &fx.inc;
 	r.profile = &profile;
