@@ -1,7 +1,6 @@
 /*
  * The drafter process.  See drafter.h.
  */
-#include <sys/prctl.h>
 #include <sys/queue.h>
 
 #include <signal.h>
@@ -16,6 +15,7 @@
 
 #include "conffile.h"
 #include "db_conn.h"
+#include "db_query.h"
 #include "docx.h"
 #include "drafter.h"
 #include "history.h"
@@ -26,6 +26,7 @@
 #include "report.h"
 #include "spool.h"
 #include "timeline.h"
+#include "worker_proc.h"
 
 /*
  * An incident is read at most once per EVAL_PAUSE: a stream of events to a
@@ -34,18 +35,6 @@
 #define EVAL_PAUSE	(500 * 1000)
 /* A request of the drafter's may take this long (reading a huge incident). */
 #define DRAFTER_TIMEOUT_MIN	(120 * 1000000LL)
-
-typedef void (*dq_cb)(PGresult *, const char *, void *);
-
-/* One query of the drafter's, its parameters copied. */
-struct dq {
-	TAILQ_ENTRY(dq) entry;		/* in the waiting list until sent */
-	struct db_req	 req;		/* its request */
-	char		*params[6];	/* copies */
-	dq_cb		 cb;		/* who gets the result */
-	void		*arg;		/* and its context */
-};
-TAILQ_HEAD(dq_list, dq);
 
 struct watched {
 	TAILQ_ENTRY(watched) entry;	/* in the list of incidents seen */
@@ -100,8 +89,7 @@ static struct {
 	const char	*conf_path;	/* the config file */
 	struct sochi_config cf;		/* the running config */
 	struct zone	 zone;		/* the carrier's zone */
-	struct db_conn	*conn;		/* its own connection */
-	struct dq_list	 waiting;	/* queries not yet sent */
+	struct db_queries *q;		/* its own connection and queries */
 	struct watched_list all;	/* every incident seen */
 	struct watched_list queue;	/* to be read again, in order */
 	int		 busy;		/* an evaluation is running */
@@ -109,7 +97,6 @@ static struct {
 	struct event	*ev_int;	/* SIGINT */
 	struct event	*ev_hup;	/* SIGHUP */
 	struct event	*ev_hourly;	/* the sweep */
-	pid_t		 parent;	/* sochid, whose death ends us too */
 	int		 stopping;	/* the loop has ended: no more queries */
 } d;
 
@@ -124,69 +111,16 @@ now_usec(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Sends the waiting queries while the connection takes them. */
-static void
-dq_flush(void)
-{
-	struct dq *q;
-
-	while (!d.stopping && (q = TAILQ_FIRST(&d.waiting)) != NULL &&
-	    db_conn_room(d.conn)) {
-		TAILQ_REMOVE(&d.waiting, q, entry);
-		if (db_conn_send(d.conn, &q->req) == -1) {
-			TAILQ_INSERT_HEAD(&d.waiting, q, entry);
-			return;
-		}
-	}
-}
-
-static void
-dq_done(struct db_req *req, struct db_result *res)
-{
-	struct dq *q = req->arg;
-	int i;
-
-	q->cb(res->failed ? NULL : res->res, res->failed ? res->error : NULL,
-	    q->arg);
-	for (i = 0; i < 6; i++)
-		free(q->params[i]);
-	free(q);
-	dq_flush();
-}
-
 /* Queues a prepared statement; cb gets the rows (to PQclear) or an error. */
 static void
-dq_query(const char *stmt, int n, const char *const *params, dq_cb cb,
+dq_query(const char *stmt, int n, const char *const *params, db_query_cb cb,
     void *arg)
 {
-	struct dq *q;
-	int i;
-
 	if (d.stopping) {
 		cb(NULL, "stopping", arg);
 		return;
 	}
-	if ((q = calloc(1, sizeof(*q))) == NULL) {
-		cb(NULL, "out of memory", arg);
-		return;
-	}
-	for (i = 0; i < n && i < 6; i++)
-		if ((q->params[i] = strdup(params[i])) == NULL) {
-			while (i-- > 0)
-				free(q->params[i]);
-			free(q);
-			cb(NULL, "out of memory", arg);
-			return;
-		}
-	q->req.stmt = stmt;
-	q->req.nparams = n;
-	q->req.params = (const char *const *)q->params;
-	q->req.done = dq_done;
-	q->req.arg = q;
-	q->cb = cb;
-	q->arg = arg;
-	TAILQ_INSERT_TAIL(&d.waiting, q, entry);
-	dq_flush();
+	db_queries_send(d.q, stmt, n, params, 0, cb, arg);
 }
 
 static struct watched *
@@ -583,12 +517,11 @@ hourly_cb(evutil_socket_t fd, short what, void *arg)
 	sweep();
 }
 
-/* (Re)connected: what happened while nobody listened, then what waits. */
+/* (Re)connected: what happened while nobody listened. */
 static void
 on_ready(void *arg)
 {
 	sweep();
-	dq_flush();
 }
 
 static void
@@ -636,34 +569,21 @@ hup_cb(evutil_socket_t sig, short what, void *arg)
 	log_debug("reloaded %s", d.conf_path);
 }
 
-/* Ends when sochid does, even when it was killed with no chance to say so. */
-static int
-follow_parent(void)
-{
-	d.parent = getppid();
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
-		return -1;
-	/* The parent may have died before the line above. */
-	return getppid() == d.parent ? 0 : -1;
-}
-
 int
 drafter_main(const char *conf_path, int debug)
 {
 	struct db_conn_config dc;
 	struct watched *w;
-	struct dq *q;
 	char err[1024], dir[1024];
 
 	memset(&d, 0, sizeof(d));
-	TAILQ_INIT(&d.waiting);
 	TAILQ_INIT(&d.all);
 	TAILQ_INIT(&d.queue);
 	d.conf_path = conf_path;
 	log_init("sochid drafter", LOG_LEVEL_INFO);
-	if (follow_parent() == -1)
+	/* Ends when sochid does, even when it was killed with no chance to say so. */
+	if (worker_proc_child("sochid: drafter") == -1)
 		return 1;
-	(void)prctl(PR_SET_NAME, "sochid: drafter");
 	config_init(&d.cf);
 	if (conffile_load(&d.cf, conf_path, 1, err, sizeof(err)) == -1)
 		fatalx("%s", err);
@@ -694,7 +614,7 @@ drafter_main(const char *conf_path, int debug)
 	dc.stmts = stmts;
 	dc.on_ready = on_ready;
 	dc.on_notify = on_notify;
-	if ((d.conn = db_conn_new(d.base, &dc)) == NULL)
+	if ((d.q = db_queries_new(d.base, &dc)) == NULL)
 		fatalx("cannot start the drafter's connection");
 	d.ev_term = evsignal_new(d.base, SIGTERM, stop_cb, NULL);
 	d.ev_int = evsignal_new(d.base, SIGINT, stop_cb, NULL);
@@ -709,14 +629,8 @@ drafter_main(const char *conf_path, int debug)
 	event_base_dispatch(d.base);
 
 	d.stopping = 1;
-	db_conn_free(d.conn);
-	d.conn = NULL;
-	while ((q = TAILQ_FIRST(&d.waiting)) != NULL) {
-		TAILQ_REMOVE(&d.waiting, q, entry);
-		q->req.arg = q;
-		dq_done(&q->req, &(struct db_result){ .failed = 1,
-		    .error = "stopping" });
-	}
+	db_queries_free(d.q);
+	d.q = NULL;
 	while ((w = TAILQ_FIRST(&d.all)) != NULL) {
 		TAILQ_REMOVE(&d.all, w, entry);
 		if (w->timer)

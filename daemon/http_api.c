@@ -1,6 +1,12 @@
 /*
  * The HTTP API, on daemon/http_server.c.
  *
+ * The read paths — the web view's pages and GET /v1/incidents… — are not
+ * answered here: once their head is read and the reader may read
+ * (may_read), the connection and its bytes go to the web worker
+ * (web_worker.h) and this process forgets it, so that nothing the ingest
+ * loop does waits on a database read or a page.
+ *
  * POST /v1/events takes one event object or an array of them; an array is
  * stored whole or not at all.  The reply is sent once, after COMMIT (or
  * once journaled).  A client may hang up while its events are in the
@@ -18,16 +24,20 @@
 
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <netdb.h>
 #include <unistd.h>
 
 #include "correlate.h"
 #include "db_writer.h"
 #include "event.h"
+#include "fdpass.h"
 #include "webhook.h"
 #include "http_api.h"
 #include "http_server.h"
 #include "log.h"
+#include "web.h"
+#include "worker_proc.h"
 
 struct hreq {
 	TAILQ_ENTRY(hreq) entry;	/* in the list of requests in flight */
@@ -52,6 +62,7 @@ static struct {
 	size_t		 ninflight;	/* length of inflight */
 	const struct correlator *rules;	/* [rule.NAME], compiled */
 	const struct zone *zabbix_zone;	/* the zone of Zabbix's date macros */
+	struct worker_proc *web;	/* the web worker, or NULL */
 	struct {
 		uint64_t	 hash;	/* endpoint, group and error */
 		time_t		 when;	/* last logged */
@@ -501,14 +512,131 @@ get_healthz(struct http_req *req)
 	status = st.stalled ? "stalled" : !st.connected ? "degraded" : "ok";
 	snprintf(body, sizeof(body), "{\"status\":\"%s\",\"database\":\"%s\","
 	    "\"pending\":%zu,\"pending_bytes\":%zu,\"journaling\":%s,"
-	    "\"journal_events\":%zu,\"journal_seconds\":%lld}", status,
-	    st.connected ? "connected" : "unavailable", st.pending,
+	    "\"journal_events\":%zu,\"journal_seconds\":%lld,\"web\":\"%s\"}",
+	    status, st.connected ? "connected" : "unavailable", st.pending,
 	    st.pending_bytes, st.journaling ? "true" : "false",
-	    st.journal_events, (long long)(st.journal_age / 1000000));
+	    st.journal_events, (long long)(st.journal_age / 1000000),
+	    h.web == NULL ? "off" : worker_proc_channel(h.web) != -1 ?
+	    "running" : "down");
 	if (strcmp(status, "ok") == 0)
 		reply_json(req, 200, "OK", NULL, body);
 	else
 		reply_json(req, 503, "Service Unavailable", NULL, body);
+}
+
+/* The value of the session cookie, or NULL; its length in *len. */
+static const char *
+session_cookie(struct http_req *req, size_t *len)
+{
+	const char *c = http_req_header(req, "Cookie"), *p;
+
+	for (p = c; p != NULL && *p != '\0'; p++) {
+		if ((p == c || p[-1] == ' ' || p[-1] == ';') &&
+		    strncmp(p, "sochi_session=", 14) == 0) {
+			p += 14;
+			*len = strcspn(p, "; ");
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Whether a request may read the web view and the read API: from an
+ * address of [web] read_without_token, unless a proxy forwarded it (its
+ * X-Forwarded-For or Forwarded says the reader is someone else, whom
+ * sochid cannot place: a proxy on this host would otherwise let anyone
+ * in); else with a token (Authorization: Bearer) or the session cookie
+ * /login sets.  sochid(8) says so.
+ */
+static int
+may_read(struct http_req *req)
+{
+	const char *v;
+	size_t len;
+
+	if (http_req_header(req, "X-Forwarded-For") == NULL &&
+	    http_req_header(req, "Forwarded") == NULL &&
+	    netlist_match(&h.cf->web.open_list, http_req_peer(req)) != NULL)
+		return 1;
+	if (authenticate(req, 0) != NULL)
+		return 1;
+	return (v = session_cookie(req, &len)) != NULL &&
+	    config_session_name(h.cf, v, len) != NULL;
+}
+
+struct pass {
+	int		 chan;		/* the web worker's channel */
+	int		 err;		/* why it failed, or 0 */
+};
+
+/* Hands the connection to the web worker over its channel. */
+static int
+pass_cb(int fd, const void *bytes, size_t len, void *arg)
+{
+	struct pass *p = arg;
+
+	if (fdpass_send(p->chan, fd, bytes, len) == -1) {
+		p->err = errno;
+		return -1;
+	}
+	return 0;
+}
+
+/* A read path: checked here, answered by the web worker. */
+static void
+web_request(struct http_req *req, enum web_kind kind, int get)
+{
+	const char *path = http_req_path(req);
+	int api = strncmp(path, "/v1/", 4) == 0, err;
+	struct pass p = { -1, 0 };
+	struct sbuf b = SBUF_INIT;
+
+	if (!get) {
+		reply_error(req, 405, "Method Not Allowed", "Allow: GET, HEAD\r\n",
+		    "only GET and HEAD here", -1);
+		return;
+	}
+	if (kind != WEB_LOGIN && !may_read(req)) {
+		if (api) {
+			reply_error(req, 401, "Unauthorized", "WWW-Authenticate: "
+			    "Bearer realm=\"sochid\"\r\n", "reading from this "
+			    "address needs a token (Authorization: Bearer <token>)",
+			    -1);
+			return;
+		}
+		/* A person: the form, which comes back here once logged in. */
+		web_login_page(kind == WEB_NOT_FOUND ? "/" : path, "このアドレス"
+		    "からの閲覧にはトークンが要ります。", &b);
+		http_reply(req, 401, "Unauthorized", "WWW-Authenticate: Bearer "
+		    "realm=\"sochid\"\r\nCache-Control: no-store\r\n",
+		    "text/html; charset=utf-8", b.data, b.len);
+		sbuf_free(&b);
+		return;
+	}
+	if ((p.chan = worker_proc_channel(h.web)) == -1) {
+		reply_error(req, 503, "Service Unavailable", "Retry-After: 2\r\n",
+		    "the web view is not running (sochid starts it again)", -1);
+		return;
+	}
+	if (http_req_pass(req, pass_cb, &p) == 0)
+		return;
+	err = p.err != 0 ? p.err : ENOMEM;
+	if (err == EAGAIN || err == EWOULDBLOCK)
+		reply_error(req, 503, "Service Unavailable", "Retry-After: 1\r\n",
+		    "the web view is busy", -1);
+	else if (err == EMSGSIZE)
+		reply_error(req, 413, "Payload Too Large", NULL, "a request for "
+		    "a page carries no body", -1);
+	else {
+		if (err != ENOMEM) {
+			log_warnx("http: cannot hand a request to the web view: %s",
+			    strerror(err));
+			worker_proc_channel_lost(h.web);
+		}
+		reply_error(req, 503, "Service Unavailable", "Retry-After: 2\r\n",
+		    "the web view is not running (sochid starts it again)", -1);
+	}
 }
 
 static void
@@ -517,6 +645,8 @@ route(struct http_req *req, void *arg)
 	const char *path = http_req_path(req), *method = http_req_method(req);
 	const char *source;
 	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	struct web_route rt;
+	enum web_kind kind;
 
 	if (strcmp(path, "/healthz") == 0) {
 		if (!get) {
@@ -552,6 +682,10 @@ route(struct http_req *req, void *arg)
 			post_webhook(req, path, grafana ? HOOK_GRAFANA :
 			    strcmp(path, "/v1/zabbix") == 0 ? HOOK_ZABBIX :
 			    HOOK_ALERTMANAGER, source);
+		return;
+	}
+	if ((kind = web_route(path, &rt)) != WEB_NONE && h.web != NULL) {
+		web_request(req, kind, get);
 		return;
 	}
 	reply_error(req, 404, "Not Found", NULL, "no such endpoint", -1);
@@ -624,6 +758,12 @@ http_api_init(struct event_base *base, struct sochi_config *cf,
 		return -1;
 	log_info("listening for HTTP on %s:%d", host, port);
 	return 0;
+}
+
+void
+http_api_set_web(struct worker_proc *web)
+{
+	h.web = web;
 }
 
 size_t

@@ -1,6 +1,8 @@
 /*
  * The HTTP API (on daemon/http_server.c): POST /v1/events, the monitoring
- * webhooks (/v1/alertmanager, /v1/grafana, /v1/zabbix) and GET /healthz.
+ * webhooks (/v1/alertmanager, /v1/grafana, /v1/zabbix) and GET /healthz;
+ * the read paths (lib/web.h: /, /login, /incidents/…, /v1/incidents…) go
+ * to the web worker once access is checked.
  */
 #ifndef SOCHID_HTTP_API_H
 #define SOCHID_HTTP_API_H
@@ -10,10 +12,13 @@
 #include "config.h"
 
 struct correlator;
+struct worker_proc;
 struct zone;
 
 int	http_api_init(struct event_base *, struct sochi_config *,
 	    const struct correlator *, const struct zone *);
+/* The web worker that answers the read paths (NULL: they are 404). */
+void	http_api_set_web(struct worker_proc *);
 /* Requests still waiting for the database. */
 size_t	http_api_pending(void);
 /* Connections open. */

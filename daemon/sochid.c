@@ -19,13 +19,14 @@
 #include "correlate.h"
 #include "db_writer.h"
 #include "drafter.h"
-#include "drafter_proc.h"
 #include "http_api.h"
 #include "listener.h"
 #include "log.h"
 #include "migrate.h"
 #include "pgsync.h"
 #include "sdnotify.h"
+#include "web_worker.h"
+#include "worker_proc.h"
 #include "zone.h"
 
 #ifndef PACKAGE_VERSION
@@ -45,7 +46,9 @@ static struct {
 	struct event	*ev_drain;	/* checks whether draining is done */
 	struct timespec	 drain_deadline; /* give up waiting then */
 	int		 stopping;	/* SIGTERM or SIGINT seen */
-	char		 exe[PATH_MAX];	/* this program, to start the drafter */
+	char		 exe[PATH_MAX];	/* this program, to start the workers */
+	struct worker_proc *drafter;	/* sochid: drafter */
+	struct worker_proc *web;	/* sochid: web, when listen_http is set */
 } d;
 
 static void
@@ -142,7 +145,8 @@ hup_cb(evutil_socket_t sig, short what, void *arg)
 	log_info("reloaded %s: %zu tokens, log level %s", d.conf_path,
 	    d.cf.tokens.n, log_level_name(d.cf.log_level));
 	config_free(&ncf);
-	drafter_proc_signal(SIGHUP);
+	worker_proc_signal(d.drafter, SIGHUP);
+	worker_proc_signal(d.web, SIGHUP);
 	sdnotify("READY=1");
 }
 
@@ -228,13 +232,14 @@ do_migrate(void)
 int
 main(int argc, char *argv[])
 {
-	enum { OPT_PRINT = 256, OPT_MIGRATE, OPT_DRAFTER };
+	enum { OPT_PRINT = 256, OPT_MIGRATE, OPT_DRAFTER, OPT_WEB };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'f' },
 		{ "check", no_argument, NULL, 'n' },
 		{ "print-config", no_argument, NULL, OPT_PRINT },
 		{ "migrate", no_argument, NULL, OPT_MIGRATE },
 		{ "drafter", no_argument, NULL, OPT_DRAFTER },
+		{ "web", no_argument, NULL, OPT_WEB },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -242,6 +247,7 @@ main(int argc, char *argv[])
 	};
 	const char *file = NULL;
 	int ch, check = 0, print = 0, migrate = 0, debug = 0, drafter = 0;
+	int web = 0;
 	char err[1024];
 	struct sbuf out = SBUF_INIT;
 
@@ -252,6 +258,7 @@ main(int argc, char *argv[])
 		case OPT_PRINT: print = 1; break;
 		case OPT_MIGRATE: migrate = 1; break;
 		case OPT_DRAFTER: drafter = 1; break;
+		case OPT_WEB: web = 1; break;
 		case 'd': debug = 1; break;
 		case 'V':
 			printf("sochid %s\n", PACKAGE_VERSION);
@@ -271,8 +278,11 @@ main(int argc, char *argv[])
 	}
 
 	d.conf_path = conffile_path(file);
+	/* The workers sochid starts (worker_proc.c) run as options of its own. */
 	if (drafter)
 		return drafter_main(d.conf_path, debug);
+	if (web)
+		return web_worker_main(d.conf_path, debug);
 	if (exe_path(argv[0], d.exe, sizeof(d.exe)) == -1) {
 		fprintf(stderr, "sochid: cannot tell where this program is: %s\n",
 		    strerror(errno));
@@ -318,8 +328,16 @@ main(int argc, char *argv[])
 	if (listener_init(d.base, &d.cf) == -1 ||
 	    http_api_init(d.base, &d.cf, d.rules, &d.zabbix_zone) == -1)
 		fatalx("cannot listen; see the messages above");
-	if (drafter_proc_init(d.base, d.exe, d.conf_path, debug) == -1)
+	if ((d.drafter = worker_proc_start(d.base, d.exe, d.conf_path, debug,
+	    "drafter", "--drafter", 0)) == NULL)
 		fatalx("cannot start the drafter");
+	/* The web view answers on the HTTP listener: none without one. */
+	if (*d.cf.listen_http != '\0') {
+		if ((d.web = worker_proc_start(d.base, d.exe, d.conf_path, debug,
+		    "web", "--web", 1)) == NULL)
+			fatalx("cannot start the web view");
+		http_api_set_web(d.web);
+	}
 	d.ev_term = evsignal_new(d.base, SIGTERM, stop_cb, NULL);
 	d.ev_int = evsignal_new(d.base, SIGINT, stop_cb, NULL);
 	d.ev_hup = evsignal_new(d.base, SIGHUP, hup_cb, NULL);
@@ -335,8 +353,10 @@ main(int argc, char *argv[])
 	db_writer_free();
 	listener_free();
 	http_api_free();
-	drafter_proc_stop();
-	drafter_proc_free();
+	worker_proc_stop(d.drafter);
+	worker_proc_stop(d.web);
+	worker_proc_free(d.drafter);
+	worker_proc_free(d.web);
 	zone_free(&d.zone);
 	if (d.ev_drain != NULL)
 		event_free(d.ev_drain);

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "correlate.h"
 #include "regulation.h"
+#include "sha256.h"
 #include "syslog_rule.h"
 
 
@@ -136,6 +137,11 @@ static const struct ckey keys[] = {
 	    OFF(syslog.sender_timezones), "", 0, 0, 0 },
 	{ "syslog", "max_message_bytes", CT_INT, OFF(syslog.max_message_bytes),
 	    "8192", 480, 1024 * 1024, 0 },
+	{ "web", "max_clients", CT_INT, OFF(web.max_clients), "64", 1, 10000,
+	    0 },
+	{ "web", "read_without_token", CT_STRING, OFF(web.read_without_token),
+	    "127.0.0.1, ::1", 0, 0, 0 },
+	{ "web", "timeout", CT_INT, OFF(web.timeout), "30", 1, 3600, 0 },
 	{ NULL, NULL, CT_STRING, 0, NULL, 0, 0, 0 }
 };
 
@@ -167,7 +173,7 @@ struct parse_ctx {
 	char		*err;		/* first error, without file and line */
 	size_t		 errlen;	/* its size */
 	int		 failed;	/* an error was recorded */
-	unsigned char	 seen[64];	/* keys[] rows already given */
+	unsigned char	 seen[128];	/* keys[] rows already given */
 	int		 phases_given;	/* [phases] appeared: defaults dropped */
 	config_zone_check zone_ok;	/* the caller's zone lookup, or NULL */
 };
@@ -552,6 +558,21 @@ bad:
 	return 0;
 }
 
+/* [web] read_without_token, parsed. */
+static int
+web_config_finish(struct sochi_config *cf, char *err, size_t errlen)
+{
+	char why[200];
+
+	netlist_free(&cf->web.open_list);
+	if (netlist_parse(cf->web.read_without_token, 0, &cf->web.open_list,
+	    why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "[web] read_without_token: %s", why);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 build_phase_ids(struct sochi_config *cf)
 {
@@ -586,6 +607,7 @@ config_init(struct sochi_config *cf)
 		    default_phases[i][1]);
 	(void)build_phase_ids(cf);
 	(void)syslog_config_finish(cf, NULL, err, sizeof(err));
+	(void)web_config_finish(cf, err, sizeof(err));
 }
 
 int
@@ -649,7 +671,8 @@ config_parse(struct sochi_config *cf, const char *text, const char *file,
 		return -1;
 	}
 	/* [syslog] and every [syslog.NAME]: lists, zones, rules' expressions. */
-	if (syslog_config_finish(cf, zone_ok, msg, sizeof(msg)) == -1) {
+	if (syslog_config_finish(cf, zone_ok, msg, sizeof(msg)) == -1 ||
+	    web_config_finish(cf, msg, sizeof(msg)) == -1) {
 		snprintf(err, errlen, "%s: %s", file, msg);
 		return -1;
 	}
@@ -691,6 +714,7 @@ config_free(struct sochi_config *cf)
 	}
 	free(cf->rules);
 	free(cf->zabbix_timezone);
+	netlist_free(&cf->web.open_list);
 	syslog_config_free(cf);
 	memset(cf, 0, sizeof(*cf));
 }
@@ -782,6 +806,35 @@ config_token_name(const struct sochi_config *cf, const char *tok, size_t n)
 		diff = (unsigned char)(len != n);
 		for (j = 0; j < n; j++)
 			diff |= (unsigned char)(s[j < len ? j : 0] ^ tok[j]);
+		if (diff == 0 && found == NULL)
+			found = cf->tokens.pairs[i].name;
+	}
+	return found;
+}
+
+/* What the session cookie's value is made from, with the token as key. */
+#define SESSION_TEXT	"sochi web view session, version 1"
+
+void
+config_session_value(const char *token, char out[65])
+{
+	sha256_hmac_hex(token, strlen(token), SESSION_TEXT,
+	    sizeof(SESSION_TEXT) - 1, out);
+}
+
+const char *
+config_session_name(const struct sochi_config *cf, const char *v, size_t n)
+{
+	const char *found = NULL;
+	char want[65];
+	unsigned char diff;
+	size_t i, j;
+
+	for (i = 0; i < cf->tokens.n; i++) {
+		config_session_value(cf->tokens.pairs[i].value, want);
+		diff = (unsigned char)(n != 64);
+		for (j = 0; j < 64; j++)
+			diff |= (unsigned char)(want[j] ^ (j < n ? v[j] : 0));
 		if (diff == 0 && found == NULL)
 			found = cf->tokens.pairs[i].name;
 	}

@@ -124,6 +124,12 @@ struct sochi_config {
 		struct netlist sender_zones; /* ... parsed, each tagged with its zone */
 		long	 max_message_bytes; /* the longest message (TCP frame) taken */
 	} syslog;			/* [syslog] */
+	struct {
+		long	 max_clients;	/* pages and event streams served at once */
+		char	*read_without_token; /* peers that need no token, as written */
+		struct netlist open_list; /* ... parsed */
+		long	 timeout;	/* seconds a page may wait for the database */
+	} web;				/* [web]: the web view and read API */
 	struct config_syslog_rule *syslog_rules; /* [syslog.NAME], in file order */
 	size_t		 nsyslog_rules;
 };
@@ -145,6 +151,15 @@ int	 config_print(const struct sochi_config *, struct sbuf *);
 /* Splits host[:port] or [v6]:port; returns -1 when it is not one. */
 int	 config_split_listen(const char *, char *, size_t, int *, int);
 const char *config_token_name(const struct sochi_config *, const char *,
+	    size_t);
+/*
+ * The web view's session cookie for a token (GET /login?token=): an
+ * HMAC-SHA256 under the token, 64 hex digits, so that the cookie lets a
+ * browser read but cannot send events.  config_session_name is the sender
+ * whose cookie a value is (compared in constant time), or NULL.
+ */
+void	 config_session_value(const char *, char[65]);
+const char *config_session_name(const struct sochi_config *, const char *,
 	    size_t);
 const char *config_map_get(const struct config_map *, const char *);
 const char *log_level_name(enum log_level);
