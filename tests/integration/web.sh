@@ -147,7 +147,9 @@ expect_eq "unknown incident API" "$(code "$H/v1/incidents/NOPE-9")" 404
 expect_eq "not a code" "$(code "$H/incidents/..%2Fetc")" 404
 expect_eq "POST to the read API" "$(code "$H/v1/incidents" -X POST -d x)" 405
 expect_eq "no such page" "$(code "$H/nowhere")" 404
-pass "unknown incidents and pages are 404, a POST 405"
+expect_eq "an unknown format" "$(code "$H/v1/incidents/SAMPLE-1/report?format=pdf")" 400
+expect_eq "the report as md" "$(code "$H/v1/incidents/SAMPLE-1/report?format=md")" 200
+pass "unknown incidents and pages are 404, a POST 405, an unknown format 400"
 
 # --- Access. ---
 expect_eq "/ from 127.0.0.2" "$(code "$H/" --interface 127.0.0.2)" 401
@@ -184,3 +186,30 @@ new=$(pgrep -P "$(sochid_pid)" -f '^sochid: web') || fail "no web worker after t
 [ "$new" != "$web_pid" ] || fail "the web worker was not started again"
 curl -s -m 10 "$H/healthz" | grep -q '"web":"running"' || fail "/healthz does not say the web view runs"
 pass "a killed web worker is started again (pid $new) while events are still taken"
+
+# --- Its limits: [web] max_clients connections at once, [web] timeout. ---
+sandbox down --sochid
+printf '\n[web]\nmax_clients = 2\ntimeout = 2\n' >>"$SOCHI_CONFIG"
+eval "$(sandbox up)"
+wait_for 30 "[ \"\$(code '$H/v1/incidents')\" = 200 ]" || fail "the web view did not start again"
+for i in 1 2; do
+	curl -s -N -m 60 "$H/incidents/SAMPLE-1/events" >"$T/stream$i" 2>/dev/null &
+	extra_pids+=($!)
+done
+wait_for 20 "grep -q '^: following' '$T/stream1' && grep -q '^: following' '$T/stream2'" || fail "two streams did not start"
+curl -s -m 30 -D "$T/busy.h" -o "$T/busy" "$H/v1/incidents"
+grep -q '^HTTP/1.1 503' "$T/busy.h" || fail "a third connection past max_clients = 2 was not refused: $(head -n 1 "$T/busy.h")"
+grep -q 'max_clients' "$T/busy" || fail "the refusal does not say why: $(cat "$T/busy")"
+for p in "${extra_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+wait_for 20 "[ \"\$(code '$H/v1/incidents')\" = 200 ]" || fail "the web view did not serve again once the streams ended"
+pass "past [web] max_clients a connection is answered 503 at once, and served again once streams end"
+
+sandbox down --postgres
+t0=$SECONDS
+st=$(code "$H/v1/incidents")
+expect_eq "the API while the database is away" "$st" 503
+[ $((SECONDS - t0)) -le 20 ] || fail "the 503 took $((SECONDS - t0)) s with [web] timeout = 2"
+expect_eq "a page while the database is away" "$(code "$H/incidents/SAMPLE-1")" 503
+eval "$(sandbox up)"
+wait_for 60 "[ \"\$(code '$H/v1/incidents')\" = 200 ]" || fail "the web view did not read again once the database came back"
+pass "while the database is away pages and API answer 503 within [web] timeout; they read again when it returns"
