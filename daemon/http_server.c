@@ -48,7 +48,8 @@ struct hconn {
 	int64_t		 deadline;	/* when it fires, or 0 */
 	int		 started;	/* head: a byte of a request has come */
 	int		 keep_alive;	/* another request may follow */
-	int		 once;		/* handed over: one request, then close */
+	int		 once;		/* adopted: one request, then close */
+	int		 passed;	/* handed to another process: close soon */
 	size_t		 body_left;	/* body: bytes still to come */
 	struct http_req	*req;		/* the request read, being answered */
 };
@@ -481,6 +482,10 @@ hc_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct hconn *c = arg;
 
+	if (c->passed) {
+		hc_close(c);
+		return;
+	}
 	switch (c->state) {
 	case HC_HEAD:
 		if (c->started) {
@@ -905,8 +910,15 @@ http_req_pass(struct http_req *r, int (*send)(int, const void *, size_t,
 	r->conn = NULL;
 	req_answered(r);
 	req_free(r);
-	/* Our copy of the socket closes; the other process has its own. */
-	hc_close(c);
+	/*
+	 * Our copy of the socket closes, the other process has its own; not
+	 * here, where the caller (hc_process, via the handler) still holds
+	 * c, but on the next turn of the loop.  Nothing is read meanwhile:
+	 * what comes is the other process's.
+	 */
+	c->passed = 1;
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	event_add(c->timer, &(struct timeval){ 0, 0 });
 	return 0;
 }
 
