@@ -413,12 +413,19 @@ report_json(const struct report *r, struct sbuf *out)
 	for (i = 0; i < tl->nentries; i++) {
 		const struct tl_entry *e = &tl->entries[i];
 
-		json_array_append_new(arr, json_pack("{s:o,s:o,s:o,s:o,s:s,s:I}",
+		/*
+		 * source and recorded_by say who really sent the entry, which
+		 * actor, free text, does not prove.
+		 */
+		json_array_append_new(arr, json_pack(
+		    "{s:o,s:o,s:o,s:o,s:s,s:I,s:o,s:o}",
 		    "at", jtime(r, e->at), "phase", e->phase ?
 		    json_string(e->phase) : json_null(), "heading", e->heading ?
 		    json_string(e->heading) : json_null(), "actor", e->actor ?
 		    json_string(e->actor) : json_null(), "text", e->text ? e->text :
-		    "", "event_id", (json_int_t)e->id));
+		    "", "event_id", (json_int_t)e->id, "source", e->source ?
+		    json_string(e->source) : json_null(), "recorded_by",
+		    e->recorded_by ? json_string(e->recorded_by) : json_null()));
 	}
 	json_object_set_new(root, "timeline", arr);
 	json_object_set_new(root, "measures_summary", jnote(&c,
