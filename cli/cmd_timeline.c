@@ -22,7 +22,8 @@ static int	cmd_timeline_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_timeline_entry = {
 	"timeline", "[-i CODE] [--who] [--follow] [--format csv [--all]]",
-	"the 詳細な措置模様 block; --follow redraws it", cmd_timeline_exec
+	"the 詳細な措置模様 block; --who: who sent each entry; --follow "
+	"redraws it", cmd_timeline_exec
 };
 
 static volatile sig_atomic_t stop;
