@@ -122,7 +122,7 @@ expect_match "refusal" "$out" "exists and is not a socket; not removing it"
 expect_eq "the file" "$(cat "$sock")" precious
 rm -f "$sock"
 eval "$(sandbox up)"
-sed -e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" "$SOCHI_CONFIG" >"$T/second.conf"
+sed -e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" -e "s/^listen_syslog_tcp = .*/listen_syslog_tcp =/" -e "s/^listen_syslog_udp = .*/listen_syslog_udp =/" "$SOCHI_CONFIG" >"$T/second.conf"
 rc=0; out=$(timeout 20 "$SOCHID" -f "$T/second.conf" 2>&1) || rc=$?
 [ "$rc" != 0 ] || fail "a second sochid started on the same socket path"
 expect_match "second" "$out" "another sochid"
