@@ -1057,8 +1057,7 @@ retryable(const char *st)
 	    strncmp(st, "53", 2) == 0 ||	/* out of resources */
 	    strncmp(st, "40", 2) == 0 ||	/* serialization, deadlock */
 	    strncmp(st, "58", 2) == 0 ||	/* system I/O */
-	    strcmp(st, "25P02") == 0 ||		/* aborted transaction */
-	    strcmp(st, "25006") == 0;		/* read-only (a standby) */
+	    strcmp(st, "25P02") == 0;		/* aborted transaction */
 }
 
 /*
@@ -1119,6 +1118,23 @@ batch_failed(struct wbatch *b, struct db_result *res)
 	}
 	if (strcmp(res->sqlstate, "SC001") == 0) {
 		batch_refuse(b, res->error, 0);
+		return;
+	}
+	if (strcmp(res->sqlstate, "25006") == 0) {
+		/*
+		 * The session turned read-only under the writer (a server
+		 * set default_transaction_read_only): no batch will commit on
+		 * it.  Sending the batch again would fail as fast, round and
+		 * round; instead the database counts as away, the events go
+		 * to the journal, and a new connection is made, which the
+		 * connection's check refuses for as long as the server is
+		 * read-only (or which finds the writable host).
+		 */
+		log_warnx("db writer: %s (%s): the server is read-only; "
+		    "reconnecting", res->error, res->sqlstate);
+		TAILQ_INSERT_TAIL(&w.retry, b, entry);
+		w_journal_start("the database is read-only");
+		db_conn_reset(w.conn, "the server is read-only");
 		return;
 	}
 	if (schema_changed(res->sqlstate) &&
@@ -1267,6 +1283,7 @@ db_writer_init(struct event_base *base, const struct sochi_config *cf)
 	dc.depth = (int)cf->pipeline_depth;
 	dc.schema_version = migrate_latest();
 	dc.digest = sql_functions_digest;
+	dc.writable = 1;
 	dc.stmts = stmts;
 	dc.on_ready = w_ready;
 	if ((w.conn = db_conn_new(base, &dc)) == NULL)

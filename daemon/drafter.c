@@ -610,6 +610,7 @@ drafter_main(const char *conf_path, int debug)
 	dc.depth = 1;
 	dc.schema_version = migrate_latest();
 	dc.digest = NULL;	/* the writer says it once */
+	dc.writable = 1;	/* drafts are written */
 	dc.listen = channels;
 	dc.stmts = stmts;
 	dc.on_ready = on_ready;

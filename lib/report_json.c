@@ -290,12 +290,19 @@ report_json_entries(const struct timeline *tl, const struct zone *z)
 	for (i = 0; i < tl->nentries; i++) {
 		const struct tl_entry *e = &tl->entries[i];
 
-		json_array_append_new(arr, json_pack("{s:o,s:o,s:o,s:o,s:s,s:I}",
+		/*
+		 * source and recorded_by say who really sent the entry, which
+		 * actor, free text, does not prove.
+		 */
+		json_array_append_new(arr, json_pack(
+		    "{s:o,s:o,s:o,s:o,s:s,s:I,s:o,s:o}",
 		    "at", report_json_time(z, e->at), "phase", e->phase ?
 		    json_string(e->phase) : json_null(), "heading", e->heading ?
 		    json_string(e->heading) : json_null(), "actor", e->actor ?
 		    json_string(e->actor) : json_null(), "text", e->text ? e->text :
-		    "", "event_id", (json_int_t)e->id));
+		    "", "event_id", (json_int_t)e->id, "source", e->source ?
+		    json_string(e->source) : json_null(), "recorded_by",
+		    e->recorded_by ? json_string(e->recorded_by) : json_null()));
 	}
 	return arr;
 }

@@ -56,7 +56,7 @@ pass "--help, --version, unknown options"
 # A database without sochi's schema: sochid refuses to start until migrated.
 sb_up
 createdb empty
-sed "s/dbname=sochi/dbname=empty/" "$SOCHI_CONFIG" | sed "s|$SOCHI_SANDBOX_DIR/run/sochid.sock|$T/other.sock|; s/^listen_tcp = .*/listen_tcp =/; s/^listen_http = .*/listen_http =/" >"$T/empty.conf"
+sed "s/dbname=sochi/dbname=empty/" "$SOCHI_CONFIG" | sed "s|$SOCHI_SANDBOX_DIR/run/sochid.sock|$T/other.sock|; s/^listen_tcp = .*/listen_tcp =/; s/^listen_http = .*/listen_http =/; s/^listen_syslog_tcp = .*/listen_syslog_tcp =/; s/^listen_syslog_udp = .*/listen_syslog_udp =/" >"$T/empty.conf"
 rc=0; out=$("$SOCHID" -f "$T/empty.conf" 2>&1) || rc=$?
 expect_eq "exit status on an old schema" "$rc" 1
 expect_match "old schema message" "$out" "schema is at version 0 and this sochid needs version [0-9]+: run .sochid --migrate. first"
