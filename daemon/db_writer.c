@@ -70,6 +70,7 @@ struct wbatch {
 	int		 atomic;	/* all rows stored or none */
 	int		 plain;		/* every row is plain: the fast path */
 	int		 sealed;	/* sent once: takes no more rows */
+	uint64_t	 id;		/* for the log, once sent */
 	struct db_req	 req;		/* while in flight */
 };
 
@@ -127,6 +128,7 @@ static struct {
 	int64_t		 jlogged;	/* when the backlog was last logged */
 	char		 boot[24];	/* this process's prefix for made-up keys */
 	uint64_t	 seq;		/* the next made-up key */
+	uint64_t	 next_batch;	/* the last batch id given */
 	struct db_writer_stats stats;	/* counters for /healthz and /metrics */
 } w;
 
@@ -932,14 +934,18 @@ w_kick(void)
 		b->req.formats = formats;
 		b->req.done = batch_done;
 		b->req.arg = b;
+		/* A batch sent again keeps its id: the log follows it. */
+		if (b->id == 0)
+			b->id = ++w.next_batch;
 		/* libpq copies the parameters into its buffer as it sends. */
 		if (db_conn_send(w.conn, &b->req) == -1) {
 			TAILQ_INSERT_HEAD(&w.retry, b, entry);
 			return;
 		}
 		TAILQ_INSERT_TAIL(&w.inflight, b, entry);
-		log_debug("db writer: sent %s batch of %zu rows, %zu bytes",
-		    b->plain ? "a plain" : "a", b->n, b->text.len);
+		log_debug("db writer: batch %llu: sent, %s%zu rows, %zu bytes",
+		    (unsigned long long)b->id, b->plain ? "plain, " : "", b->n,
+		    b->text.len);
 	}
 }
 
@@ -1110,8 +1116,9 @@ batch_failed(struct wbatch *b, struct db_result *res)
 	}
 	if (schema_changed(res->sqlstate) &&
 	    ++w.schema_resets <= SCHEMA_RESETS_MAX) {
-		log_warnx("db writer: %s (%s): the schema changed; reconnecting "
-		    "to check it and prepare again", res->error, res->sqlstate);
+		log_warnx("db writer: batch %llu: %s (%s): the schema changed; "
+		    "reconnecting to check it and prepare again",
+		    (unsigned long long)b->id, res->error, res->sqlstate);
 		TAILQ_INSERT_TAIL(&w.retry, b, entry);
 		db_conn_reset(w.conn, "the schema changed");
 		return;
@@ -1119,21 +1126,24 @@ batch_failed(struct wbatch *b, struct db_result *res)
 	if (retryable(res->sqlstate)) {
 		if (strcmp(res->sqlstate, "57014") == 0)
 			w.stats.stalled = 1;
-		log_warnx("db writer: a batch of %zu events failed (%s: %s); "
-		    "sending it again", b->live, res->sqlstate, res->error);
+		log_warnx("db writer: batch %llu of %zu events failed (%s: %s); "
+		    "sending it again", (unsigned long long)b->id, b->live,
+		    res->sqlstate, res->error);
 		TAILQ_INSERT_TAIL(&w.retry, b, entry);
 		return;
 	}
 	if (data_error(res->sqlstate) && !b->atomic && b->live > 1) {
 		/* Only the rows the database refuses are refused. */
-		log_debug("db writer: %s (%s) in a batch of %zu rows: splitting",
-		    res->error, res->sqlstate, b->live);
+		log_debug("db writer: batch %llu: %s (%s) in its %zu rows: "
+		    "splitting it", (unsigned long long)b->id, res->error,
+		    res->sqlstate, b->live);
 		if (batch_split(b) == 0)
 			return;
 	}
 	if (!data_error(res->sqlstate))
-		log_warnx("database refused a batch of %zu events: %s (%s)",
-		    b->live, res->error, res->sqlstate);
+		log_warnx("db writer: the database refused batch %llu of %zu "
+		    "events: %s (%s)", (unsigned long long)b->id, b->live,
+		    res->error, res->sqlstate);
 	snprintf(msg, sizeof(msg), "database error: %s", res->error);
 	batch_refuse(b, msg, 0);
 }
@@ -1197,7 +1207,8 @@ batch_done(struct db_req *req, struct db_result *res)
 	if (res->failed)
 		batch_failed(b, res);
 	else if (res->res == NULL || (size_t)PQntuples(res->res) != b->n) {
-		log_warnx("ingest answered %d rows for %zu events",
+		log_warnx("db writer: batch %llu: ingest answered %d rows for "
+		    "%zu events", (unsigned long long)b->id,
 		    res->res ? PQntuples(res->res) : -1, b->n);
 		batch_refuse(b, "database error: wrong number of answers", 0);
 	} else {

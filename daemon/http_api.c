@@ -174,7 +174,8 @@ hreq_finish(struct hreq *hr)
 	TAILQ_REMOVE(&h.inflight, hr, entry);
 	h.ninflight--;
 	if (http_req_gone(hr->req))
-		log_debug("http: client left before its answer");
+		log_debug("http conn %llu: the client left before its answer",
+		    (unsigned long long)http_req_conn_id(hr->req));
 	if (hr->err != NULL) {
 		if (hr->temporary)
 			reply_error(hr->req, 503, "Service Unavailable",

@@ -60,6 +60,7 @@ struct http_hdr {
 
 struct http_req {
 	struct hconn	*conn;		/* NULL once the client has gone */
+	uint64_t	 conn_id;	/* its connection's id, even then (the log) */
 	struct http_server *srv;	/* whose */
 	char		*head;		/* the request line and headers, cut up */
 	char		*method;	/* GET, POST, ... */
@@ -368,6 +369,7 @@ hc_dispatch(struct hconn *c)
 	struct http_req *r = c->req;
 
 	r->conn = c;
+	r->conn_id = c->id;
 	hc_set_state(c, HC_HANDLING);
 	hc_deadline(c, 0);
 	/* Only the close is watched now: whatever else comes waits. */
@@ -707,6 +709,12 @@ http_req_loopback(const struct http_req *r)
 		    (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) &&
 		    in6->sin6_addr.s6_addr[12] == 127);
 	return 0;
+}
+
+uint64_t
+http_req_conn_id(const struct http_req *r)
+{
+	return r->conn_id;
 }
 
 int

@@ -66,6 +66,8 @@ const struct sockaddr *http_req_peer(const struct http_req *);
 int		 http_req_loopback(const struct http_req *);
 /* The client has gone (its answer will be dropped). */
 int		 http_req_gone(const struct http_req *);
+/* The id of the connection it came on, as the server's log lines name it. */
+uint64_t	 http_req_conn_id(const struct http_req *);
 
 /*
  * Answers the request: code and reason, extra header lines (each ending
