@@ -1306,6 +1306,19 @@ db_writer_stats(struct db_writer_stats *s)
 }
 
 void
+db_writer_reload(const struct sochi_config *cf)
+{
+	w.batch_max = (size_t)cf->batch_max;
+	w.budget = (size_t)cf->max_pending_bytes;
+	/* More room than before: paused submitters may go on. */
+	if (w.starved && w.stats.pending_bytes <= w.budget / 2) {
+		w.starved = 0;
+		if (w.on_room != NULL)
+			w.on_room();
+	}
+}
+
+void
 db_writer_free(void)
 {
 	struct wbatch_list *lists[3] = { &w.inflight, &w.retry, &w.queue };

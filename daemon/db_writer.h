@@ -76,6 +76,8 @@ int	db_writer_room(size_t);
 /* Called whenever the bytes held fall back below half the budget. */
 void	db_writer_on_room(void (*)(void));
 void	db_writer_stats(struct db_writer_stats *);
+/* SIGHUP: batch_max and max_pending_bytes of the running config apply now. */
+void	db_writer_reload(const struct sochi_config *);
 void	db_writer_free(void);
 
 #endif

@@ -109,6 +109,7 @@ static struct {
 	struct event	*ev_int;	/* SIGINT */
 	struct event	*ev_hup;	/* SIGHUP */
 	struct event	*ev_hourly;	/* the sweep */
+	int		 debug;		/* -d: debug whatever the file says */
 	pid_t		 parent;	/* sochid, whose death ends us too */
 	int		 stopping;	/* the loop has ended: no more queries */
 } d;
@@ -605,14 +606,24 @@ stop_cb(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(d.base, NULL);
 }
 
+static void
+reload_note(const char *what, int reloadable, void *arg)
+{
+	log_debug("reload: %s changed%s", what, reloadable ? "" :
+	    "; takes effect after a restart");
+}
+
 /*
- * SIGHUP: the report header, the drafts' settings and the log level come
- * from the file again; the database and the zone need a restart.
+ * SIGHUP (sochid passes its own on): the file again, every key the table
+ * marks reloadable applied (the report header, the drafts' settings, the
+ * phases, the log level); the rest keeps its running value until a
+ * restart.  sochid logs which keys changed; this process says that it
+ * reloaded (and which keys, at debug), not the whole list twice.
  */
 static void
 hup_cb(evutil_socket_t sig, short what, void *arg)
 {
-	struct sochi_config ncf, old;
+	struct sochi_config ncf;
 	char err[1024];
 
 	config_init(&ncf);
@@ -622,18 +633,13 @@ hup_cb(evutil_socket_t sig, short what, void *arg)
 		config_free(&ncf);
 		return;
 	}
-	if (strcmp(ncf.database, d.cf.database) != 0 ||
-	    strcmp(ncf.timezone, d.cf.timezone) != 0) {
-		log_warnx("reload: database and timezone take effect only after "
-		    "a restart; keeping the running configuration");
-		config_free(&ncf);
-		return;
-	}
-	old = d.cf;
-	d.cf = ncf;
-	config_free(&old);
+	if (d.debug)
+		ncf.log_level = LOG_LEVEL_DEBUG;
+	config_diff(&d.cf, &ncf, reload_note, NULL);
+	config_reload(&d.cf, &ncf);
+	config_free(&ncf);
 	log_setlevel(d.cf.log_level);
-	log_debug("reloaded %s", d.conf_path);
+	log_info("reloaded %s", d.conf_path);
 }
 
 /* Ends when sochid does, even when it was killed with no chance to say so. */
@@ -656,6 +662,7 @@ drafter_main(const char *conf_path, int debug)
 	char err[1024], dir[1024];
 
 	memset(&d, 0, sizeof(d));
+	d.debug = debug;
 	TAILQ_INIT(&d.waiting);
 	TAILQ_INIT(&d.all);
 	TAILQ_INIT(&d.queue);

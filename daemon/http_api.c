@@ -593,6 +593,16 @@ listen_on(const char *host, int port)
 	return fd;
 }
 
+/* The server's limits as the running config has them. */
+static void
+limits(struct http_server_config *sc, const struct sochi_config *cf)
+{
+	sc->max_conns = (size_t)cf->max_clients_http;
+	sc->max_body_bytes = (size_t)cf->max_body_bytes;
+	sc->request_timeout = (int64_t)cf->http_request_timeout * 1000000;
+	sc->idle_timeout = (int64_t)cf->idle_timeout * 1000000;
+}
+
 int
 http_api_init(struct event_base *base, struct sochi_config *cf,
     const struct correlator *rules, const struct zone *zabbix_zone)
@@ -615,11 +625,8 @@ http_api_init(struct event_base *base, struct sochi_config *cf,
 		return -1;
 	memset(&sc, 0, sizeof(sc));
 	sc.name = "http";
-	sc.max_conns = (size_t)cf->max_clients_http;
 	sc.max_header_bytes = 16384;
-	sc.max_body_bytes = (size_t)cf->max_body_bytes;
-	sc.request_timeout = (int64_t)cf->http_request_timeout * 1000000;
-	sc.idle_timeout = (int64_t)cf->idle_timeout * 1000000;
+	limits(&sc, cf);
 	sc.handle = route;
 	if ((h.srv = http_server_new(base, fd, &sc)) == NULL)
 		return -1;
@@ -637,6 +644,20 @@ size_t
 http_api_conns(void)
 {
 	return h.srv != NULL ? http_server_conns(h.srv) : 0;
+}
+
+void
+http_api_reload(const struct correlator *rules)
+{
+	struct http_server_config sc;
+
+	/* Used only while a webhook is read, never kept: safe to swap. */
+	h.rules = rules;
+	if (h.srv == NULL)
+		return;
+	memset(&sc, 0, sizeof(sc));
+	limits(&sc, h.cf);
+	http_server_set_limits(h.srv, &sc);
 }
 
 void

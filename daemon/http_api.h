@@ -18,6 +18,11 @@ int	http_api_init(struct event_base *, struct sochi_config *,
 size_t	http_api_pending(void);
 /* Connections open. */
 size_t	http_api_conns(void);
+/*
+ * SIGHUP: the rules compiled again (the caller frees the old ones after
+ * this) and the limits of the running config apply now.
+ */
+void	http_api_reload(const struct correlator *);
 void	http_api_drain(void);
 void	http_api_free(void);
 

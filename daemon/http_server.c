@@ -633,6 +633,17 @@ http_server_pending(const struct http_server *s)
 }
 
 void
+http_server_set_limits(struct http_server *s,
+    const struct http_server_config *cf)
+{
+	s->cf.max_conns = cf->max_conns;
+	s->cf.max_body_bytes = cf->max_body_bytes;
+	s->cf.request_timeout = cf->request_timeout;
+	s->cf.idle_timeout = cf->idle_timeout;
+	srv_maybe_accept(s);
+}
+
+void
 http_server_free(struct http_server *s)
 {
 	struct hconn *c;

@@ -50,6 +50,12 @@ void		 http_server_drain(struct http_server *);
 /* Connections open, and requests handed out and not yet answered. */
 size_t		 http_server_conns(const struct http_server *);
 size_t		 http_server_pending(const struct http_server *);
+/*
+ * New limits (SIGHUP): the cap, the largest body and the deadlines of cf;
+ * a deadline already running keeps its time.
+ */
+void		 http_server_set_limits(struct http_server *,
+		    const struct http_server_config *);
 void		 http_server_free(struct http_server *);
 
 const char	*http_req_method(const struct http_req *);

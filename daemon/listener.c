@@ -904,6 +904,18 @@ listener_count(void)
 	return l.nconns;
 }
 
+/* A cap raised lets a paused listener accept again; one lowered waits. */
+void
+listener_reload(void)
+{
+	if (l.cf == NULL)
+		return;
+	l.unix_l.cap = (size_t)l.cf->max_clients_unix;
+	l.tcp_l.cap = (size_t)l.cf->max_clients_tcp;
+	ls_maybe_accept(&l.unix_l);
+	ls_maybe_accept(&l.tcp_l);
+}
+
 void
 listener_free(void)
 {

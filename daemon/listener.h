@@ -15,6 +15,8 @@ int	listener_init(struct event_base *, struct sochi_config *);
 void	listener_drain(void);
 /* Connections still open. */
 size_t	listener_count(void);
+/* SIGHUP: the caps (max_clients_*) of the running config apply now. */
+void	listener_reload(void);
 void	listener_free(void);
 
 #endif

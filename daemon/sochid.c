@@ -45,6 +45,7 @@ static struct {
 	struct event	*ev_drain;	/* checks whether draining is done */
 	struct timespec	 drain_deadline; /* give up waiting then */
 	int		 stopping;	/* SIGTERM or SIGINT seen */
+	int		 debug;		/* -d: debug whatever the file says */
 	char		 exe[PATH_MAX];	/* this program, to start the drafter */
 } d;
 
@@ -110,38 +111,71 @@ stop_cb(evutil_socket_t sig, short what, void *arg)
 	drain_cb(-1, 0, NULL);
 }
 
-/* SIGHUP: tokens and the log level are reloaded; the rest needs a restart. */
+/* The keys a reload changed, and those that wait for a restart. */
+struct reload_log {
+	struct sbuf	 applied;	/* "[report] company, [tokens] ci" */
+	struct sbuf	 restart;	/* "listen_tcp" */
+};
+
+static void
+reload_note(const char *what, int reloadable, void *arg)
+{
+	struct reload_log *rl = arg;
+	struct sbuf *b = reloadable ? &rl->applied : &rl->restart;
+
+	if (b->len > 0)
+		(void)sbuf_adds(b, ", ");
+	(void)sbuf_adds(b, what);
+}
+
+/*
+ * SIGHUP: the file (and tokens_file) read again; every key the config
+ * table marks reloadable is applied, by each module that holds it, and the
+ * log says exactly which keys changed and which wait for a restart.  A file
+ * that does not parse, a rule that does not compile or a tokens file
+ * others may read keeps the running configuration whole; the drafter is
+ * told only of a reload that took.
+ */
 static void
 hup_cb(evutil_socket_t sig, short what, void *arg)
 {
+	struct reload_log rl = { SBUF_INIT, SBUF_INIT };
 	struct sochi_config ncf;
-	struct config_map tmp;
+	struct correlator *rules;
 	char err[1024];
 
 	sdnotify("RELOADING=1");
 	config_init(&ncf);
-	if (conffile_load(&ncf, d.conf_path, 1, err, sizeof(err)) == -1) {
+	if (conffile_load(&ncf, d.conf_path, 1, err, sizeof(err)) == -1 ||
+	    conffile_tokens(&ncf, err, sizeof(err)) == -1 ||
+	    (rules = correlate_new(&ncf, err, sizeof(err))) == NULL) {
 		log_warnx("reload failed, keeping the running configuration: %s",
 		    err);
 		config_free(&ncf);
 		sdnotify("READY=1");
 		return;
 	}
-	tmp = d.cf.tokens;
-	d.cf.tokens = ncf.tokens;
-	ncf.tokens = tmp;
-	d.cf.log_level = ncf.log_level;
-	log_setlevel(ncf.log_level);
-	if (strcmp(ncf.database, d.cf.database) != 0 ||
-	    strcmp(ncf.socket, d.cf.socket) != 0 ||
-	    strcmp(ncf.listen_tcp, d.cf.listen_tcp) != 0 ||
-	    strcmp(ncf.listen_http, d.cf.listen_http) != 0 ||
-	    strcmp(ncf.timezone, d.cf.timezone) != 0)
-		log_warnx("reload: only [tokens] and log_level take effect "
-		    "without a restart");
-	log_info("reloaded %s: %zu tokens, log level %s", d.conf_path,
-	    d.cf.tokens.n, log_level_name(d.cf.log_level));
+	if (d.debug)
+		ncf.log_level = LOG_LEVEL_DEBUG;
+	config_diff(&d.cf, &ncf, reload_note, &rl);
+	config_reload(&d.cf, &ncf);
 	config_free(&ncf);
+	log_setlevel(d.cf.log_level);
+	db_writer_reload(&d.cf);
+	listener_reload();
+	http_api_reload(rules);
+	correlate_free(d.rules);
+	d.rules = rules;
+	if (rl.applied.len == 0 && rl.restart.len == 0)
+		log_info("reload: %s: nothing changed", d.conf_path);
+	else
+		log_info("reload: %s%s%s%s%s", rl.applied.len ? "changed " : "",
+		    rl.applied.len ? rl.applied.data : "",
+		    rl.applied.len && rl.restart.len ? "; " : "",
+		    rl.restart.len ? "restart needed for " : "",
+		    rl.restart.len ? rl.restart.data : "");
+	sbuf_free(&rl.applied);
+	sbuf_free(&rl.restart);
 	drafter_proc_signal(SIGHUP);
 	sdnotify("READY=1");
 }
@@ -283,7 +317,24 @@ main(int argc, char *argv[])
 		fprintf(stderr, "sochid: %s\n", err);
 		return 1;
 	}
+	if (conffile_tokens(&d.cf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "sochid: %s\n", err);
+		return 1;
+	}
 	if (check) {
+		/* Worth saying, not refusing: it runs, but not as meant. */
+		if (strstr(d.cf.database, "password") != NULL)
+			fprintf(stderr, "sochid: %s: database holds a password, "
+			    "which everyone who may read the file can see; use a "
+			    "password file (PGPASSFILE, ~/.pgpass of sochid's user) "
+			    "or a service file (PGSERVICEFILE) instead\n",
+			    d.conf_path);
+		if ((*d.cf.listen_tcp != '\0' || *d.cf.listen_http != '\0') &&
+		    d.cf.tokens.n == 0)
+			fprintf(stderr, "sochid: %s: no tokens (tokens_file %s): "
+			    "every sender on TCP and HTTP will be refused\n",
+			    d.conf_path, *d.cf.tokens_file ? d.cf.tokens_file :
+			    "not set");
 		printf("%s: configuration OK\n", d.conf_path);
 		return 0;
 	}
@@ -293,6 +344,7 @@ main(int argc, char *argv[])
 		sbuf_free(&out);
 		return 0;
 	}
+	d.debug = debug;
 	if (debug)
 		d.cf.log_level = LOG_LEVEL_DEBUG;
 	log_init("sochid", d.cf.log_level);
