@@ -33,6 +33,7 @@
 #include "db_writer.h"
 #include "journal.h"
 #include "log.h"
+#include "metrics.h"
 #include "migrate.h"
 
 /* A batch stops taking rows past this much text, whatever batch_max says. */
@@ -71,6 +72,7 @@ struct wbatch {
 	int		 plain;		/* every row is plain: the fast path */
 	int		 sealed;	/* sent once: takes no more rows */
 	uint64_t	 id;		/* for the log, once sent */
+	int64_t		 sent;		/* when it was sent, monotonic µs */
 	struct db_req	 req;		/* while in flight */
 };
 
@@ -259,6 +261,19 @@ job_answer(struct wjob *job, const struct wresult *r)
 		w.stats.journaled++;
 	else
 		w.stats.committed++;
+	/*
+	 * A journal record read back was counted when it was journaled: only
+	 * its storing, or its refusal for good, counts now (a try that found
+	 * the database away again is tried later, not refused).
+	 */
+	if (!job->replay)
+		metrics_event(r->err != NULL ? METRICS_REFUSED : r->journaled ?
+		    METRICS_JOURNALED : METRICS_COMMITTED, job->mkind,
+		    job->msource);
+	else if (r->err == NULL)
+		metrics_event(METRICS_COMMITTED, job->mkind, job->msource);
+	else if (!r->temporary)
+		metrics_event(METRICS_REFUSED, job->mkind, job->msource);
 	job->done(job, r);
 	if (w.starved && w.stats.pending_bytes <= w.budget / 2) {
 		w.starved = 0;
@@ -309,15 +324,28 @@ slot_bytes(const struct wslot *sl)
 	return n;
 }
 
-/* The writer takes the job: from here until done() it is the writer's. */
+/*
+ * The writer takes the job: from here until done() it is the writer's.
+ * row says what it stores, for /metrics.
+ */
 static void
-job_hold(struct wjob *job, size_t bytes)
+job_hold(struct wjob *job, size_t bytes, const struct event_row *row)
 {
 	job->deadline = db_conn_now() + w.timeout;
 	job->bytes = bytes;
 	job->replay = 0;
+	job->mkind = (unsigned)row->kind;
+	job->msource = metrics_source(row->src);
 	w.stats.pending++;
 	w.stats.pending_bytes += bytes;
+}
+
+/* A new event taken: held, and counted as accepted. */
+static void
+job_accept(struct wjob *job, size_t bytes, const struct event_row *row)
+{
+	job_hold(job, bytes, row);
+	metrics_event(METRICS_ACCEPTED, job->mkind, job->msource);
 }
 
 /* One event's row; data's text goes into buf. */
@@ -555,7 +583,7 @@ w_replay(void)
 			rj->job.arg = rj;
 			rj->r = rr;
 			rj->row = &rr->rec.rows[i];
-			job_hold(&rj->job, 0);
+			job_hold(&rj->job, 0, rj->row);
 			rj->job.replay = 1;
 			w.replay_rows++;
 		}
@@ -606,13 +634,13 @@ db_writer_submit(struct wjob *job, const struct sochi_event *ev,
 	if (row_make(ev, source, by, &row, &w.rowbuf, key, sizeof(key)) == -1)
 		return -1;
 	if (w.jmode && !w.draining) {
-		job_hold(job, 0);
+		job_accept(job, 0, &row);
 		to_journal(&job, &row, 1, 0);
 		return 0;
 	}
 	if ((b = batch_open(0)) == NULL || batch_add(b, job, &row, 0) == -1)
 		return -1;
-	job_hold(job, slot_bytes(&b->slots[b->n - 1]));
+	job_accept(job, slot_bytes(&b->slots[b->n - 1]), &row);
 	w_kick();
 	return 0;
 }
@@ -621,10 +649,13 @@ db_writer_submit(struct wjob *job, const struct sochi_event *ev,
 static int
 submit_batch(struct wbatch *b)
 {
+	struct event_row row;
 	size_t i;
 
-	for (i = 0; i < b->n; i++)
-		job_hold(b->slots[i].job, slot_bytes(&b->slots[i]));
+	for (i = 0; i < b->n; i++) {
+		slot_row(b, &b->slots[i], &row);
+		job_accept(b->slots[i].job, slot_bytes(&b->slots[i]), &row);
+	}
 	if (w.jmode && !w.draining) {
 		batch_to_journal(b);
 		return 0;
@@ -937,6 +968,7 @@ w_kick(void)
 		/* A batch sent again keeps its id: the log follows it. */
 		if (b->id == 0)
 			b->id = ++w.next_batch;
+		b->sent = db_conn_now();
 		/* libpq copies the parameters into its buffer as it sends. */
 		if (db_conn_send(w.conn, &b->req) == -1) {
 			TAILQ_INSERT_HEAD(&w.retry, b, entry);
@@ -1212,6 +1244,7 @@ batch_done(struct db_req *req, struct db_result *res)
 		    res->res ? PQntuples(res->res) : -1, b->n);
 		batch_refuse(b, "database error: wrong number of answers", 0);
 	} else {
+		metrics_batch(b->n, db_conn_now() - b->sent);
 		batch_answer(b, res->res);
 		batch_free(b);
 	}

@@ -37,6 +37,8 @@ struct wjob {
 	int64_t		 deadline;	/* answer by then, monotonic µs */
 	size_t		 bytes;		/* counted against max_pending_bytes */
 	int		 replay;	/* the writer's own: a journal record again */
+	unsigned	 mkind;		/* its kind, for /metrics */
+	unsigned	 msource;	/* its source's /metrics label */
 };
 
 struct db_writer_stats {

@@ -4,7 +4,10 @@
 #include <sys/prctl.h>
 #include <sys/queue.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 #include "db_conn.h"
 #include "docx.h"
 #include "drafter.h"
+#include "drafter_proc.h"
 #include "history.h"
 #include "incident.h"
 #include "log.h"
@@ -34,6 +38,11 @@
 #define EVAL_PAUSE	(500 * 1000)
 /* A request of the drafter's may take this long (reading a huge incident). */
 #define DRAFTER_TIMEOUT_MIN	(120 * 1000000LL)
+/*
+ * Incidents open are counted again at most this often (seconds) after a
+ * notification (an incident opened or closed anywhere), for /metrics.
+ */
+#define COUNT_PAUSE	1
 
 typedef void (*dq_cb)(PGresult *, const char *, void *);
 
@@ -85,6 +94,9 @@ static const struct db_stmt stmts[] = {
 	{ "draft_add", "select sochi_draft_add($1, $2, $3::text[], "
 	    "$4::text[], $5, $6::bytea[])", 6 },
 	/* Incidents that may need a draft or a deadline warning. */
+	/* The open incidents, for sochid's /metrics and STATUS= line. */
+	{ "open_count", "select count(*) from incident where state = 'open'",
+	    0 },
 	{ "sweep", "select i.code from incident i where exists (select 1 from "
 	    "event e where e.incident_id = i.id and e.kind = 'impact') and "
 	    "(i.filed_on is null or not exists (select 1 from draft x where "
@@ -109,12 +121,41 @@ static struct {
 	struct event	*ev_int;	/* SIGINT */
 	struct event	*ev_hup;	/* SIGHUP */
 	struct event	*ev_hourly;	/* the sweep */
+	struct event	*ev_count;	/* counts the open incidents again */
+	int		 counting;	/* a count is in flight */
+	int		 report_fd;	/* the pipe to sochid, or -1 */
 	int		 debug;		/* -d: debug whatever the file says */
 	pid_t		 parent;	/* sochid, whose death ends us too */
 	int		 stopping;	/* the loop has ended: no more queries */
 } d;
 
 static void	next(void);
+
+/*
+ * A line to sochid (drafter_proc.c), for /metrics.  The pipe does not
+ * block: a line sochid could not take yet is lost, never waited for.
+ */
+static void
+report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+report(const char *fmt, ...)
+{
+	char line[128];
+	va_list ap;
+	int n;
+
+	if (d.report_fd == -1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n <= 0 || (size_t)n >= sizeof(line) - 1)
+		return;
+	line[n++] = '\n';
+	if (write(d.report_fd, line, (size_t)n) == -1 && errno != EAGAIN)
+		d.report_fd = -1;
+}
 
 static int64_t
 now_usec(void)
@@ -278,6 +319,7 @@ stored_cb(PGresult *res, const char *err, void *arg)
 	PQclear(res);
 	log_info("drafts: %s: made the %s draft, version %d", s->code,
 	    s->trigger, version);
+	report("draft %s", s->trigger);
 	for (i = 0; i < s->n; i++) {
 		if (version == 0)
 			snprintf(name, sizeof(name), "%s-sokuho.%s", s->code,
@@ -579,9 +621,42 @@ sweep(void)
 }
 
 static void
+count_cb(PGresult *res, const char *err, void *arg)
+{
+	d.counting = 0;
+	if (res == NULL) {
+		log_debug("cannot count the open incidents: %s", err);
+		return;
+	}
+	if (PQntuples(res) == 1)
+		report("open %s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+}
+
+static void
+count_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	if (d.counting || d.report_fd == -1)
+		return;
+	d.counting = 1;
+	dq_query("open_count", 0, NULL, count_cb, NULL);
+}
+
+/* Counts the open incidents soon: at most once per COUNT_PAUSE. */
+static void
+count_soon(void)
+{
+	if (d.report_fd == -1 || d.ev_count == NULL ||
+	    evtimer_pending(d.ev_count, NULL))
+		return;
+	event_add(d.ev_count, &(struct timeval){ COUNT_PAUSE, 0 });
+}
+
+static void
 hourly_cb(evutil_socket_t fd, short what, void *arg)
 {
 	sweep();
+	count_soon();
 }
 
 /* (Re)connected: what happened while nobody listened, then what waits. */
@@ -589,14 +664,17 @@ static void
 on_ready(void *arg)
 {
 	sweep();
+	count_timer_cb(-1, 0, NULL);
 	dq_flush();
 }
 
 static void
 on_notify(const char *channel, const char *payload, void *arg)
 {
-	if (strcmp(channel, "sochi_incident") == 0)
+	if (strcmp(channel, "sochi_incident") == 0) {
 		touch(payload);
+		count_soon();
+	}
 }
 
 static void
@@ -662,6 +740,7 @@ drafter_main(const char *conf_path, int debug)
 	char err[1024], dir[1024];
 
 	memset(&d, 0, sizeof(d));
+	d.report_fd = -1;
 	d.debug = debug;
 	TAILQ_INIT(&d.waiting);
 	TAILQ_INIT(&d.all);
@@ -671,6 +750,13 @@ drafter_main(const char *conf_path, int debug)
 	if (follow_parent() == -1)
 		return 1;
 	(void)prctl(PR_SET_NAME, "sochid: drafter");
+	/*
+	 * sochid's report pipe, when it started us; kept from the commands
+	 * notify_command runs.
+	 */
+	if (fcntl(DRAFTER_REPORT_FD, F_SETFD, FD_CLOEXEC) == 0 &&
+	    fcntl(DRAFTER_REPORT_FD, F_SETFL, O_NONBLOCK) == 0)
+		d.report_fd = DRAFTER_REPORT_FD;
 	config_init(&d.cf);
 	if (conffile_load(&d.cf, conf_path, 1, err, sizeof(err)) == -1)
 		fatalx("%s", err);
@@ -707,6 +793,7 @@ drafter_main(const char *conf_path, int debug)
 	d.ev_int = evsignal_new(d.base, SIGINT, stop_cb, NULL);
 	d.ev_hup = evsignal_new(d.base, SIGHUP, hup_cb, NULL);
 	d.ev_hourly = event_new(d.base, -1, EV_PERSIST, hourly_cb, NULL);
+	d.ev_count = evtimer_new(d.base, count_timer_cb, NULL);
 	event_add(d.ev_term, NULL);
 	event_add(d.ev_int, NULL);
 	event_add(d.ev_hup, NULL);
@@ -738,6 +825,10 @@ drafter_main(const char *conf_path, int debug)
 	event_free(d.ev_int);
 	event_free(d.ev_hup);
 	event_free(d.ev_hourly);
+	if (d.ev_count != NULL)
+		event_free(d.ev_count);
+	if (d.report_fd != -1)
+		close(d.report_fd);
 	event_base_free(d.base);
 	zone_free(&d.zone);
 	config_free(&d.cf);

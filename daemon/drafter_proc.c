@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include "drafter_proc.h"
 #include "log.h"
+#include "metrics.h"
 
 #define RESTART_MIN_S	1
 #define RESTART_MAX_S	30
@@ -33,7 +35,50 @@ static struct {
 	int		 stopping;	/* sochid is exiting: no restarts */
 	struct event	*ev_chld;	/* SIGCHLD */
 	struct event	*ev_restart;	/* the restart timer */
+	int		 report_fd;	/* the read end of its report pipe, or -1 */
+	struct event	*ev_report;	/* reading it */
+	char		 line[128];	/* a report line being read */
+	size_t		 linelen;	/* bytes of it so far */
 } p;
+
+/* Done with the report pipe of a drafter that has gone. */
+static void
+report_close(void)
+{
+	if (p.ev_report != NULL)
+		event_free(p.ev_report);
+	if (p.report_fd != -1)
+		close(p.report_fd);
+	p.ev_report = NULL;
+	p.report_fd = -1;
+	p.linelen = 0;
+}
+
+/*
+ * The drafter's reports, a line each (drafter.c): what it counted and
+ * made, for /metrics and STATUS=.  Lines longer than the buffer are
+ * nobody's and dropped.
+ */
+static void
+report_cb(evutil_socket_t fd, short what, void *arg)
+{
+	char buf[512];
+	ssize_t n, i;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n; i++) {
+			if (buf[i] != '\n') {
+				if (p.linelen < sizeof(p.line) - 1)
+					p.line[p.linelen++] = buf[i];
+				continue;
+			}
+			p.line[p.linelen] = '\0';
+			metrics_drafter_line(p.line);
+			p.linelen = 0;
+		}
+	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
+		report_close();
+}
 
 static void
 close_from(int lowfd)
@@ -50,7 +95,7 @@ static int
 spawn(void)
 {
 	char *argv[7];
-	int argc = 0;
+	int argc = 0, pfd[2];
 	pid_t pid;
 
 	argv[argc++] = (char *)"sochid: drafter";
@@ -60,18 +105,37 @@ spawn(void)
 	if (p.debug)
 		argv[argc++] = (char *)"-d";
 	argv[argc] = NULL;
+	report_close();
+	if (pipe2(pfd, O_CLOEXEC | O_NONBLOCK) == -1) {
+		log_warn("drafter: pipe");
+		return -1;
+	}
 	if ((pid = fork()) == -1) {
 		log_warn("drafter: fork");
+		close(pfd[0]);
+		close(pfd[1]);
 		return -1;
 	}
 	if (pid == 0) {
-		/* Only standard input, output and error go across. */
-		close_from(3);
+		/*
+		 * Standard input, output and error go across, and the report
+		 * pipe as descriptor 3 (dup2 clears its close-on-exec).
+		 */
+		if (pfd[1] == DRAFTER_REPORT_FD)
+			(void)fcntl(pfd[1], F_SETFD, 0);
+		else if (dup2(pfd[1], DRAFTER_REPORT_FD) == -1)
+			_exit(127);
+		close_from(DRAFTER_REPORT_FD + 1);
 		execv(p.exe, argv);
 		fprintf(stderr, "sochid: cannot run the drafter (%s): %s\n",
 		    p.exe, strerror(errno));
 		_exit(127);
 	}
+	close(pfd[1]);
+	p.report_fd = pfd[0];
+	if ((p.ev_report = event_new(p.base, p.report_fd, EV_READ | EV_PERSIST,
+	    report_cb, NULL)) != NULL)
+		event_add(p.ev_report, NULL);
 	p.pid = pid;
 	p.started = time(NULL);
 	log_info("drafter started (pid %ld)", (long)pid);
@@ -120,6 +184,7 @@ drafter_proc_init(struct event_base *base, const char *exe, const char *conf,
     int debug)
 {
 	memset(&p, 0, sizeof(p));
+	p.report_fd = -1;
 	p.base = base;
 	p.debug = debug;
 	p.backoff = RESTART_MIN_S;
@@ -186,6 +251,7 @@ drafter_proc_free(void)
 		event_free(p.ev_chld);
 	if (p.ev_restart != NULL)
 		event_free(p.ev_restart);
+	report_close();
 	free(p.exe);
 	free(p.conf);
 	memset(&p, 0, sizeof(p));

@@ -2,8 +2,8 @@
  * sochid's side of the drafter process (drafter.h): it starts the drafter
  * once it listens (fork, then exec of sochid itself, so the child starts
  * clean and holds none of the ingest process's sockets), starts it again
- * if it dies, passes SIGHUP on, and stops it with SIGTERM when sochid
- * exits.  The drafter ends by itself if sochid is killed outright.
+ * if it dies, passes SIGHUP on, reads what it reports, and stops it with
+ * SIGTERM when sochid exits.  The drafter ends by itself if sochid is killed outright.
  */
 #ifndef SOCHID_DRAFTER_PROC_H
 #define SOCHID_DRAFTER_PROC_H
@@ -13,6 +13,13 @@
 #include <stdint.h>
 
 #include <event2/event.h>
+
+/*
+ * The drafter's descriptor 3 is the write end of a pipe to sochid: a line
+ * for each thing /metrics and STATUS= count ("open N": incidents open;
+ * "draft TRIGGER": a draft stored).
+ */
+#define DRAFTER_REPORT_FD	3
 
 /* exe: sochid's own path; argv of the child: "sochid: drafter" --drafter -f conf. */
 int		drafter_proc_init(struct event_base *, const char *, const char *,

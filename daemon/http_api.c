@@ -28,6 +28,7 @@
 #include "http_api.h"
 #include "http_server.h"
 #include "log.h"
+#include "metrics.h"
 
 struct hreq {
 	TAILQ_ENTRY(hreq) entry;	/* in the list of requests in flight */
@@ -367,6 +368,8 @@ post_webhook(struct http_req *req, const char *path, enum hook kind,
 	if (root == NULL) {
 		snprintf(err, sizeof(err), "invalid JSON at line %d column %d: %s",
 		    jerr.line, jerr.column, jerr.text);
+		metrics_event(METRICS_REFUSED, METRICS_KIND_INVALID,
+		    metrics_source(source));
 		log_refusal_once(path, "", err);
 		reply_error(req, 400, "Bad Request", NULL, err, -1);
 		return;
@@ -376,6 +379,8 @@ post_webhook(struct http_req *req, const char *path, enum hook kind,
 	    sizeof(err)) : webhook_zabbix(root, h.zabbix_zone, &wb, err,
 	    sizeof(err));
 	if (rv == -1) {
+		metrics_event(METRICS_REFUSED, METRICS_KIND_INVALID,
+		    metrics_source(source));
 		log_refusal_once(path, wb.group, err);
 		reply_error(req, 400, "Bad Request", NULL, err, -1);
 		goto out;
@@ -440,6 +445,8 @@ post_events(struct http_req *req, const char *source)
 	if (root == NULL) {
 		snprintf(err, sizeof(err), "invalid JSON at line %d column %d: %s",
 		    jerr.line, jerr.column, jerr.text);
+		metrics_event(METRICS_REFUSED, METRICS_KIND_INVALID,
+		    metrics_source(source));
 		reply_error(req, 400, "Bad Request", NULL, err, -1);
 		return;
 	}
@@ -459,6 +466,13 @@ post_events(struct http_req *req, const char *source)
 		item = hr->array ? json_array_get(root, i) : root;
 		if (event_decode_json(item, &rules, &evs[i], err,
 		    sizeof(err)) == -1) {
+			size_t j;
+
+			/* An array is stored whole or not at all: all refused. */
+			for (j = 0; j < n; j++)
+				metrics_event(METRICS_REFUSED, j < i ?
+				    (unsigned)evs[j].kind : METRICS_KIND_INVALID,
+				    metrics_source(source));
 			if (hr->array) {
 				snprintf(msg, sizeof(msg), "event %zu: %s", i + 1,
 				    err);
@@ -512,12 +526,47 @@ get_healthz(struct http_req *req)
 		reply_json(req, 503, "Service Unavailable", NULL, body);
 }
 
+/*
+ * GET /metrics (metrics.c): counters only, no database call.  Open to
+ * loopback, as the other endpoints' answers are to their senders; from
+ * elsewhere a token is needed.
+ */
+static void
+get_metrics(struct http_req *req)
+{
+	struct sbuf b = SBUF_INIT;
+
+	if (!http_req_loopback(req) && authenticate(req, 0) == NULL) {
+		reply_error(req, 401, "Unauthorized",
+		    "WWW-Authenticate: Bearer realm=\"sochid\"\r\n", "missing or "
+		    "unknown token (Authorization: Bearer <token>); /metrics is "
+		    "open to loopback only", -1);
+		return;
+	}
+	if (metrics_render(&b) == -1)
+		reply_error(req, 503, "Service Unavailable", NULL,
+		    "out of memory", -1);
+	else
+		http_reply(req, 200, "OK", NULL,
+		    "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
+	sbuf_free(&b);
+}
+
 static void
 route(struct http_req *req, void *arg)
 {
 	const char *path = http_req_path(req), *method = http_req_method(req);
 	const char *source;
 	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+
+	if (strcmp(path, "/metrics") == 0) {
+		if (!get)
+			reply_error(req, 405, "Method Not Allowed",
+			    "Allow: GET, HEAD\r\n", "GET /metrics", -1);
+		else
+			get_metrics(req);
+		return;
+	}
 
 	if (strcmp(path, "/healthz") == 0) {
 		if (!get) {
@@ -644,6 +693,12 @@ size_t
 http_api_conns(void)
 {
 	return h.srv != NULL ? http_server_conns(h.srv) : 0;
+}
+
+uint64_t
+http_api_accepted(void)
+{
+	return h.srv != NULL ? http_server_accepted(h.srv) : 0;
 }
 
 void

@@ -1,9 +1,13 @@
 /*
  * The HTTP API (on daemon/http_server.c): POST /v1/events, the monitoring
- * webhooks (/v1/alertmanager, /v1/grafana, /v1/zabbix) and GET /healthz.
+ * webhooks (/v1/alertmanager, /v1/grafana, /v1/zabbix), GET /healthz and
+ * GET /metrics.
  */
 #ifndef SOCHID_HTTP_API_H
 #define SOCHID_HTTP_API_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include <event2/event.h>
 
@@ -16,8 +20,9 @@ int	http_api_init(struct event_base *, struct sochi_config *,
 	    const struct correlator *, const struct zone *);
 /* Requests still waiting for the database. */
 size_t	http_api_pending(void);
-/* Connections open. */
+/* Connections open, and accepted since start. */
 size_t	http_api_conns(void);
+uint64_t http_api_accepted(void);
 /*
  * SIGHUP: the rules compiled again (the caller frees the old ones after
  * this) and the limits of the running config apply now.

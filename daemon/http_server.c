@@ -632,6 +632,13 @@ http_server_pending(const struct http_server *s)
 	return s->pending;
 }
 
+uint64_t
+http_server_accepted(const struct http_server *s)
+{
+	/* Every connection accepted took the next id. */
+	return s->next_id;
+}
+
 void
 http_server_set_limits(struct http_server *s,
     const struct http_server_config *cf)

@@ -50,6 +50,8 @@ void		 http_server_drain(struct http_server *);
 /* Connections open, and requests handed out and not yet answered. */
 size_t		 http_server_conns(const struct http_server *);
 size_t		 http_server_pending(const struct http_server *);
+/* Connections accepted since it started. */
+uint64_t	 http_server_accepted(const struct http_server *);
 /*
  * New limits (SIGHUP): the cap, the largest body and the deadlines of cf;
  * a deadline already running keeps its time.

@@ -23,6 +23,7 @@
 #include "http_api.h"
 #include "listener.h"
 #include "log.h"
+#include "metrics.h"
 #include "migrate.h"
 #include "pgsync.h"
 #include "sdnotify.h"
@@ -31,6 +32,9 @@
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0"
 #endif
+
+/* Seconds between two STATUS= lines to systemd. */
+#define STATUS_INTERVAL	5
 
 static struct {
 	struct event_base *base;	/* the loop */
@@ -43,6 +47,9 @@ static struct {
 	struct event	*ev_int;	/* SIGINT */
 	struct event	*ev_hup;	/* SIGHUP */
 	struct event	*ev_drain;	/* checks whether draining is done */
+	struct event	*ev_status;	/* STATUS= to systemd, every few seconds */
+	uint64_t	 status_accepted; /* events accepted at the last STATUS= */
+	struct timespec	 status_at;	/* when that was */
 	struct timespec	 drain_deadline; /* give up waiting then */
 	int		 stopping;	/* SIGTERM or SIGINT seen */
 	int		 debug;		/* -d: debug whatever the file says */
@@ -166,6 +173,7 @@ hup_cb(evutil_socket_t sig, short what, void *arg)
 	http_api_reload(rules);
 	correlate_free(d.rules);
 	d.rules = rules;
+	metrics_tokens(&d.cf);
 	if (rl.applied.len == 0 && rl.restart.len == 0)
 		log_info("reload: %s: nothing changed", d.conf_path);
 	else
@@ -178,6 +186,38 @@ hup_cb(evutil_socket_t sig, short what, void *arg)
 	sbuf_free(&rl.restart);
 	drafter_proc_signal(SIGHUP);
 	sdnotify("READY=1");
+}
+
+/*
+ * Every few seconds under systemd: what `systemctl status` shows beside
+ * the unit, from counters the loop keeps anyway (no database call).
+ */
+static void
+status_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct db_writer_stats st;
+	struct timespec now;
+	char msg[256], open[32];
+	uint64_t acc = metrics_accepted();
+	double secs, rate;
+	long nopen = metrics_open_incidents();
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = (double)(now.tv_sec - d.status_at.tv_sec) +
+	    (double)(now.tv_nsec - d.status_at.tv_nsec) / 1e9;
+	rate = secs > 0 ? (double)(acc - d.status_accepted) / secs : 0;
+	d.status_accepted = acc;
+	d.status_at = now;
+	db_writer_stats(&st);
+	if (nopen >= 0)
+		snprintf(open, sizeof(open), "%ld", nopen);
+	else
+		snprintf(open, sizeof(open), "unknown");
+	snprintf(msg, sizeof(msg), "STATUS=%.1f events/s, %zu connections, "
+	    "journal %zu events, %s open incidents%s", rate,
+	    listener_count() + http_api_conns(), st.journal_events, open,
+	    !st.connected ? ", database unavailable" : "");
+	sdnotify(msg);
 }
 
 /*
@@ -348,6 +388,7 @@ main(int argc, char *argv[])
 	if (debug)
 		d.cf.log_level = LOG_LEVEL_DEBUG;
 	log_init("sochid", d.cf.log_level);
+	metrics_init(&d.cf);
 	if (migrate)
 		return do_migrate();
 	if (check_schema() == -1)
@@ -378,6 +419,13 @@ main(int argc, char *argv[])
 	event_add(d.ev_term, NULL);
 	event_add(d.ev_int, NULL);
 	event_add(d.ev_hup, NULL);
+	if (getenv("NOTIFY_SOCKET") != NULL) {
+		clock_gettime(CLOCK_MONOTONIC, &d.status_at);
+		d.ev_status = event_new(d.base, -1, EV_PERSIST, status_cb, NULL);
+		if (d.ev_status != NULL)
+			event_add(d.ev_status, &(struct timeval){ STATUS_INTERVAL,
+			    0 });
+	}
 
 	log_info("sochid %s ready (pid %ld)", PACKAGE_VERSION, (long)getpid());
 	sdnotify("READY=1\nSTATUS=accepting events");
@@ -392,12 +440,15 @@ main(int argc, char *argv[])
 	zone_free(&d.zone);
 	if (d.ev_drain != NULL)
 		event_free(d.ev_drain);
+	if (d.ev_status != NULL)
+		event_free(d.ev_status);
 	event_free(d.ev_term);
 	event_free(d.ev_int);
 	event_free(d.ev_hup);
 	event_base_free(d.base);
 	correlate_free(d.rules);
 	zone_free(&d.zabbix_zone);
+	metrics_free();
 	config_free(&d.cf);
 	return 0;
 }
