@@ -9,6 +9,7 @@
 #include "drafter_proc.h"
 #include "http_api.h"
 #include "listener.h"
+#include "syslog_listener.h"
 #include "metrics.h"
 
 /*
@@ -221,12 +222,14 @@ metrics_render(struct sbuf *b)
 {
 	struct db_writer_stats st;
 	struct listener_stats ls;
+	struct syslog_stats ss;
 	char name[64];
 	unsigned e, k, s;
 	int rv = 0;
 
 	db_writer_stats(&st);
 	listener_stats(&ls);
+	syslog_listener_stats(&ss);
 	for (e = 0; e < METRICS__EVENTS; e++) {
 		snprintf(name, sizeof(name), "sochi_events_%s_total",
 		    event_names[e]);
@@ -263,8 +266,9 @@ metrics_render(struct sbuf *b)
 	    "listener.");
 	rv |= sbuf_printf(b, "sochi_connections{listener=\"unix\"} %zu\n"
 	    "sochi_connections{listener=\"tcp\"} %zu\n"
-	    "sochi_connections{listener=\"http\"} %zu\n", ls.unix_conns,
-	    ls.tcp_conns, http_api_conns());
+	    "sochi_connections{listener=\"http\"} %zu\n"
+	    "sochi_connections{listener=\"syslog\"} %zu\n", ls.unix_conns,
+	    ls.tcp_conns, http_api_conns(), ss.connections);
 	rv |= family(b, "sochi_connections_accepted_total", "counter",
 	    "Connections accepted, by listener.");
 	rv |= sbuf_printf(b, "sochi_connections_accepted_total{listener=\"unix\"} "
@@ -273,6 +277,24 @@ metrics_render(struct sbuf *b)
 	    (unsigned long long)ls.unix_accepted,
 	    (unsigned long long)ls.tcp_accepted,
 	    (unsigned long long)http_api_accepted());
+	/* Syslog has no answers: what became of each message is counted. */
+	rv |= family(b, "sochi_syslog_messages_total", "counter", "Syslog "
+	    "messages read from allowed senders, by what became of them "
+	    "(stored, journaled and refused are the matched lines the writer "
+	    "answered).");
+	rv |= sbuf_printf(b, "sochi_syslog_messages_total{outcome=\"malformed\"} "
+	    "%llu\nsochi_syslog_messages_total{outcome=\"unmatched\"} %llu\n"
+	    "sochi_syslog_messages_total{outcome=\"match_error\"} %llu\n"
+	    "sochi_syslog_messages_total{outcome=\"stored\"} %llu\n"
+	    "sochi_syslog_messages_total{outcome=\"journaled\"} %llu\n"
+	    "sochi_syslog_messages_total{outcome=\"refused\"} %llu\n",
+	    (unsigned long long)ss.malformed, (unsigned long long)ss.unmatched,
+	    (unsigned long long)ss.match_errors, (unsigned long long)ss.stored,
+	    (unsigned long long)ss.journaled, (unsigned long long)ss.refused);
+	rv |= family(b, "sochi_syslog_disallowed_total", "counter", "Syslog "
+	    "datagrams and TCP connections from senders not allowed.");
+	rv |= sbuf_printf(b, "sochi_syslog_disallowed_total %llu\n",
+	    (unsigned long long)ss.disallowed);
 	rv |= family(b, "sochi_journal_events", "gauge", "Events in the journal "
 	    "not yet stored.");
 	rv |= sbuf_printf(b, "sochi_journal_events %zu\n", st.journal_events);

@@ -27,6 +27,7 @@
 #include "migrate.h"
 #include "pgsync.h"
 #include "sdnotify.h"
+#include "syslog_listener.h"
 #include "zone.h"
 
 #ifndef PACKAGE_VERSION
@@ -111,6 +112,7 @@ stop_cb(evutil_socket_t sig, short what, void *arg)
 	sdnotify("STOPPING=1");
 	listener_drain();
 	http_api_drain();
+	syslog_listener_drain();
 	clock_gettime(CLOCK_MONOTONIC, &d.drain_deadline);
 	d.drain_deadline.tv_sec += d.cf.write_timeout + 5;
 	d.ev_drain = event_new(d.base, -1, EV_PERSIST, drain_cb, NULL);
@@ -196,6 +198,7 @@ static void
 status_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct db_writer_stats st;
+	struct syslog_stats ss;
 	struct timespec now;
 	char msg[256], open[32];
 	uint64_t acc = metrics_accepted();
@@ -209,13 +212,15 @@ status_cb(evutil_socket_t fd, short what, void *arg)
 	d.status_accepted = acc;
 	d.status_at = now;
 	db_writer_stats(&st);
+	syslog_listener_stats(&ss);
 	if (nopen >= 0)
 		snprintf(open, sizeof(open), "%ld", nopen);
 	else
 		snprintf(open, sizeof(open), "unknown");
 	snprintf(msg, sizeof(msg), "STATUS=%.1f events/s, %zu connections, "
 	    "journal %zu events, %s open incidents%s", rate,
-	    listener_count() + http_api_conns(), st.journal_events, open,
+	    listener_count() + http_api_conns() + ss.connections,
+	    st.journal_events, open,
 	    !st.connected ? ", database unavailable" : "");
 	sdnotify(msg);
 }
@@ -409,7 +414,8 @@ main(int argc, char *argv[])
 	if (conffile_zone(d.cf.timezone, &d.zone, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	if (listener_init(d.base, &d.cf) == -1 ||
-	    http_api_init(d.base, &d.cf, d.rules, &d.zabbix_zone) == -1)
+	    http_api_init(d.base, &d.cf, d.rules, &d.zabbix_zone) == -1 ||
+	    syslog_listener_init(d.base, &d.cf) == -1)
 		fatalx("cannot listen; see the messages above");
 	if (drafter_proc_init(d.base, d.exe, d.conf_path, debug) == -1)
 		fatalx("cannot start the drafter");
@@ -431,8 +437,13 @@ main(int argc, char *argv[])
 	sdnotify("READY=1\nSTATUS=accepting events");
 	event_base_dispatch(d.base);
 
-	/* The writer first: it answers what it still holds. */
+	/*
+	 * The writer first: it answers what it still holds.  Syslog reads
+	 * nothing more once it does (a second signal ends the loop undrained).
+	 */
+	syslog_listener_drain();
 	db_writer_free();
+	syslog_listener_free();
 	listener_free();
 	http_api_free();
 	drafter_proc_stop();

@@ -73,6 +73,8 @@ static const struct ckey keys[] = {
 	    100000, 1 },
 	{ "sochid", "max_clients_http", CT_INT, OFF(max_clients_http), "1024",
 	    1, 100000, 1 },
+	{ "sochid", "max_clients_syslog", CT_INT, OFF(max_clients_syslog),
+	    "256", 1, 100000, 0 },
 	{ "sochid", "auth_timeout", CT_INT, OFF(auth_timeout), "10", 1, 3600,
 	    1 },
 	{ "sochid", "idle_timeout", CT_INT, OFF(idle_timeout), "300", 1, 86400,
@@ -186,6 +188,9 @@ struct parse_ctx {
 	unsigned char	 map_given[8];	/* maps[] sections seen: old pairs dropped */
 	config_zone_check zone_ok;	/* the caller's zone lookup, or NULL */
 };
+/* A key added past seen[]'s size would be marked outside it. */
+_Static_assert(sizeof(keys) / sizeof(keys[0]) <=
+    sizeof(((struct parse_ctx *)0)->seen), "seen[] is smaller than keys[]");
 
 const char *
 log_level_name(enum log_level l)

@@ -17,7 +17,7 @@ pass "outside the journal every line has an ISO 8601 time with its offset, the p
 # is LOG, told (as systemd tells it) that this is the journal's stream.
 mkconf() { # mkconf NAME: the sandbox's config, with a socket of its own and no TCP
 	sed -e "s|^socket = .*|socket = $T/$1.sock|" -e "s/^listen_tcp = .*/listen_tcp =/" \
-		-e "s/^listen_http = .*/listen_http =/" "$SOCHI_CONFIG" >"$T/$1.conf"
+		-e "s/^listen_http = .*/listen_http =/" -e "s/^listen_syslog_tcp = .*/listen_syslog_tcp =/" -e "s/^listen_syslog_udp = .*/listen_syslog_udp =/" "$SOCHI_CONFIG" >"$T/$1.conf"
 }
 mkconf j
 : >"$T/j.log"

@@ -49,6 +49,25 @@ wait_for 20 '[ "$(metric sochi_incidents_open)" = 1 ]' || fail "open incidents: 
 expect_eq "connections on HTTP now" "$(metric 'sochi_connections{listener="http"}')" 1
 pass "events committed, accepted and refused move by kind and source (local, the token's name); batches, commit times, connections, open incidents"
 
+# Syslog has no answers: what became of each message is a counter, and a
+# syslog TCP connection counts under its own listener.
+[ -n "$SOCHI_SYSLOG" ] || fail "the sandbox has no syslog listener"
+un=$(metric 'sochi_syslog_messages_total{outcome="unmatched"}')
+python3 - "${SOCHI_SYSLOG##*:}" "$T/syslog.held" <<'PY' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"<13>1 2026-11-20T12:06:00+09:00 rtr9 nobody - - - nothing any rule takes\n")
+open(sys.argv[2], "w").write("sent\n")
+time.sleep(60)
+PY
+slpid=$!
+extra_pids+=($slpid)
+moved 'sochi_syslog_messages_total{outcome="unmatched"}' "$un" 1
+expect_eq "a syslog connection" "$(metric 'sochi_connections{listener="syslog"}')" 1
+kill "$slpid"
+wait_for 20 '[ "$(metric '\''sochi_connections{listener="syslog"}'\'')" = 0 ]' || fail "the syslog connection still counted"
+pass "syslog messages by outcome, syslog connections"
+
 # Drafts written (the drafter tells sochid over its pipe), and its restarts.
 d0=$(metric 'sochi_drafts_written_total{trigger="recovery"}')
 inc2=$("$SOCHI" open 草稿 --category 5)
@@ -86,7 +105,7 @@ pass "journaled events, the journal's events, bytes and age; replayed events cou
 # then every few seconds the live counters.  A second sochid on the same
 # database, with its own socket, tells a datagram socket of ours.
 sed -e "s|^socket = .*|socket = $T/st.sock|" -e "s/^listen_tcp = .*/listen_tcp =/" \
-	-e "s/^listen_http = .*/listen_http =/" "$SOCHI_CONFIG" >"$T/st.conf"
+	-e "s/^listen_http = .*/listen_http =/" -e "s/^listen_syslog_tcp = .*/listen_syslog_tcp =/" -e "s/^listen_syslog_udp = .*/listen_syslog_udp =/" "$SOCHI_CONFIG" >"$T/st.conf"
 python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)

@@ -106,7 +106,7 @@ pass "the CLI reads sochid.conf and ~/.config/sochi/sochi.conf (XDG_CONFIG_HOME)
 group=daemon
 [ "$(id -u)" = 0 ] || group=$(id -gn)
 sed -e "s|^socket = .*|socket = $T/grp.sock|" -e "s/^socket_mode = .*/socket_mode = 0660/" \
-	-e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" \
+	-e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" -e "s/^listen_syslog_tcp = .*/listen_syslog_tcp =/" -e "s/^listen_syslog_udp = .*/listen_syslog_udp =/" \
 	-e "s/^\[sochid\]$/[sochid]\nsocket_group = $group/" "$SOCHI_CONFIG" >"$T/grp.conf"
 "$SOCHID" -f "$T/grp.conf" >"$T/grp.log" 2>&1 &
 extra_pids+=($!)
