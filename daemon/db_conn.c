@@ -131,6 +131,20 @@ one_line(char *dst, size_t len, const char *msg)
 	dst[o] = '\0';
 }
 
+/*
+ * A NOTICE or WARNING the server sends (libpq would print it, several
+ * lines maybe, straight to standard error): one line of the log instead.
+ */
+static void
+dbc_notice(void *arg, const char *msg)
+{
+	struct db_conn *c = arg;
+	char line[1024];
+
+	one_line(line, sizeof(line), msg);
+	log_warnx("db %s: the server says: %s", c->name, line);
+}
+
 static unsigned
 dbc_jitter(struct db_conn *c, unsigned ms)
 {
@@ -389,6 +403,7 @@ dbc_connect(struct db_conn *c)
 		dbc_fail(c, "out of memory", 0);
 		return;
 	}
+	PQsetNoticeProcessor(c->pg, dbc_notice, c);
 	/* A local server that is not there fails at once. */
 	if (PQstatus(c->pg) == CONNECTION_BAD) {
 		dbc_fail(c, PQerrorMessage(c->pg), 0);

@@ -36,6 +36,7 @@
 #include "http_api.h"
 #include "http_server.h"
 #include "log.h"
+#include "metrics.h"
 #include "syslog_listener.h"
 #include "web.h"
 #include "worker_proc.h"
@@ -186,7 +187,8 @@ hreq_finish(struct hreq *hr)
 	TAILQ_REMOVE(&h.inflight, hr, entry);
 	h.ninflight--;
 	if (http_req_gone(hr->req))
-		log_debug("http: client left before its answer");
+		log_debug("http conn %llu: the client left before its answer",
+		    (unsigned long long)http_req_conn_id(hr->req));
 	if (hr->err != NULL) {
 		if (hr->temporary)
 			reply_error(hr->req, 503, "Service Unavailable",
@@ -378,6 +380,8 @@ post_webhook(struct http_req *req, const char *path, enum hook kind,
 	if (root == NULL) {
 		snprintf(err, sizeof(err), "invalid JSON at line %d column %d: %s",
 		    jerr.line, jerr.column, jerr.text);
+		metrics_event(METRICS_REFUSED, METRICS_KIND_INVALID,
+		    metrics_source(source));
 		log_refusal_once(path, "", err);
 		reply_error(req, 400, "Bad Request", NULL, err, -1);
 		return;
@@ -387,6 +391,8 @@ post_webhook(struct http_req *req, const char *path, enum hook kind,
 	    sizeof(err)) : webhook_zabbix(root, h.zabbix_zone, &wb, err,
 	    sizeof(err));
 	if (rv == -1) {
+		metrics_event(METRICS_REFUSED, METRICS_KIND_INVALID,
+		    metrics_source(source));
 		log_refusal_once(path, wb.group, err);
 		reply_error(req, 400, "Bad Request", NULL, err, -1);
 		goto out;
@@ -451,6 +457,8 @@ post_events(struct http_req *req, const char *source)
 	if (root == NULL) {
 		snprintf(err, sizeof(err), "invalid JSON at line %d column %d: %s",
 		    jerr.line, jerr.column, jerr.text);
+		metrics_event(METRICS_REFUSED, METRICS_KIND_INVALID,
+		    metrics_source(source));
 		reply_error(req, 400, "Bad Request", NULL, err, -1);
 		return;
 	}
@@ -470,6 +478,13 @@ post_events(struct http_req *req, const char *source)
 		item = hr->array ? json_array_get(root, i) : root;
 		if (event_decode_json(item, &rules, &evs[i], err,
 		    sizeof(err)) == -1) {
+			size_t j;
+
+			/* An array is stored whole or not at all: all refused. */
+			for (j = 0; j < n; j++)
+				metrics_event(METRICS_REFUSED, j < i ?
+				    (unsigned)evs[j].kind : METRICS_KIND_INVALID,
+				    metrics_source(source));
 			if (hr->array) {
 				snprintf(msg, sizeof(msg), "event %zu: %s", i + 1,
 				    err);
@@ -675,6 +690,32 @@ web_request(struct http_req *req, enum web_kind kind, int get)
 	}
 }
 
+/*
+ * GET /metrics (metrics.c): counters only, no database call.  Read under
+ * the web view's rules (may_read): open to [web] read_without_token
+ * (loopback by default), a token or the session cookie from elsewhere.
+ */
+static void
+get_metrics(struct http_req *req)
+{
+	struct sbuf b = SBUF_INIT;
+
+	if (!may_read(req)) {
+		reply_error(req, 401, "Unauthorized",
+		    "WWW-Authenticate: Bearer realm=\"sochid\"\r\n", "missing or "
+		    "unknown token (Authorization: Bearer <token>); /metrics is "
+		    "open without one only to [web] read_without_token", -1);
+		return;
+	}
+	if (metrics_render(&b) == -1)
+		reply_error(req, 503, "Service Unavailable", NULL,
+		    "out of memory", -1);
+	else
+		http_reply(req, 200, "OK", NULL,
+		    "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
+	sbuf_free(&b);
+}
+
 static void
 route(struct http_req *req, void *arg)
 {
@@ -683,6 +724,15 @@ route(struct http_req *req, void *arg)
 	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 	struct web_route rt;
 	enum web_kind kind;
+
+	if (strcmp(path, "/metrics") == 0) {
+		if (!get)
+			reply_error(req, 405, "Method Not Allowed",
+			    "Allow: GET, HEAD\r\n", "GET /metrics", -1);
+		else
+			get_metrics(req);
+		return;
+	}
 
 	if (strcmp(path, "/healthz") == 0) {
 		if (!get) {
@@ -762,6 +812,16 @@ listen_on(const char *host, int port)
 	return fd;
 }
 
+/* The server's limits as the running config has them. */
+static void
+limits(struct http_server_config *sc, const struct sochi_config *cf)
+{
+	sc->max_conns = (size_t)cf->max_clients_http;
+	sc->max_body_bytes = (size_t)cf->max_body_bytes;
+	sc->request_timeout = (int64_t)cf->http_request_timeout * 1000000;
+	sc->idle_timeout = (int64_t)cf->idle_timeout * 1000000;
+}
+
 int
 http_api_init(struct event_base *base, struct sochi_config *cf,
     const struct correlator *rules, const struct zone *zabbix_zone)
@@ -784,11 +844,8 @@ http_api_init(struct event_base *base, struct sochi_config *cf,
 		return -1;
 	memset(&sc, 0, sizeof(sc));
 	sc.name = "http";
-	sc.max_conns = (size_t)cf->max_clients_http;
 	sc.max_header_bytes = 16384;
-	sc.max_body_bytes = (size_t)cf->max_body_bytes;
-	sc.request_timeout = (int64_t)cf->http_request_timeout * 1000000;
-	sc.idle_timeout = (int64_t)cf->idle_timeout * 1000000;
+	limits(&sc, cf);
 	sc.handle = route;
 	if ((h.srv = http_server_new(base, fd, &sc)) == NULL)
 		return -1;
@@ -812,6 +869,26 @@ size_t
 http_api_conns(void)
 {
 	return h.srv != NULL ? http_server_conns(h.srv) : 0;
+}
+
+uint64_t
+http_api_accepted(void)
+{
+	return h.srv != NULL ? http_server_accepted(h.srv) : 0;
+}
+
+void
+http_api_reload(const struct correlator *rules)
+{
+	struct http_server_config sc;
+
+	/* Used only while a webhook is read, never kept: safe to swap. */
+	h.rules = rules;
+	if (h.srv == NULL)
+		return;
+	memset(&sc, 0, sizeof(sc));
+	limits(&sc, h.cf);
+	http_server_set_limits(h.srv, &sc);
 }
 
 void

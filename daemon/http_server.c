@@ -62,6 +62,7 @@ struct http_hdr {
 
 struct http_req {
 	struct hconn	*conn;		/* NULL once the client has gone */
+	uint64_t	 conn_id;	/* its connection's id, even then (the log) */
 	struct http_server *srv;	/* whose */
 	char		*head;		/* the request line and headers, cut up */
 	char		*raw;		/* ... as they came, to hand them over */
@@ -378,6 +379,7 @@ hc_dispatch(struct hconn *c)
 	struct http_req *r = c->req;
 
 	r->conn = c;
+	r->conn_id = c->id;
 	hc_set_state(c, HC_HANDLING);
 	hc_deadline(c, 0);
 	/* Only the close is watched now: whatever else comes waits. */
@@ -694,6 +696,24 @@ http_server_pending(const struct http_server *s)
 	return s->pending;
 }
 
+uint64_t
+http_server_accepted(const struct http_server *s)
+{
+	/* Every connection accepted took the next id. */
+	return s->next_id;
+}
+
+void
+http_server_set_limits(struct http_server *s,
+    const struct http_server_config *cf)
+{
+	s->cf.max_conns = cf->max_conns;
+	s->cf.max_body_bytes = cf->max_body_bytes;
+	s->cf.request_timeout = cf->request_timeout;
+	s->cf.idle_timeout = cf->idle_timeout;
+	srv_maybe_accept(s);
+}
+
 void
 http_server_free(struct http_server *s)
 {
@@ -771,6 +791,12 @@ http_req_loopback(const struct http_req *r)
 		    (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) &&
 		    in6->sin6_addr.s6_addr[12] == 127);
 	return 0;
+}
+
+uint64_t
+http_req_conn_id(const struct http_req *r)
+{
+	return r->conn_id;
 }
 
 int

@@ -58,6 +58,14 @@ void		 http_server_drain(struct http_server *);
 /* Connections open, and requests handed out and not yet answered. */
 size_t		 http_server_conns(const struct http_server *);
 size_t		 http_server_pending(const struct http_server *);
+/* Connections accepted since it started. */
+uint64_t	 http_server_accepted(const struct http_server *);
+/*
+ * New limits (SIGHUP): the cap, the largest body and the deadlines of cf;
+ * a deadline already running keeps its time.
+ */
+void		 http_server_set_limits(struct http_server *,
+		    const struct http_server_config *);
 void		 http_server_free(struct http_server *);
 
 const char	*http_req_method(const struct http_req *);
@@ -74,6 +82,8 @@ const struct sockaddr *http_req_peer(const struct http_req *);
 int		 http_req_loopback(const struct http_req *);
 /* The client has gone (its answer will be dropped). */
 int		 http_req_gone(const struct http_req *);
+/* The id of the connection it came on, as the server's log lines name it. */
+uint64_t	 http_req_conn_id(const struct http_req *);
 
 /*
  * Answers the request: code and reason, extra header lines (each ending

@@ -799,7 +799,7 @@ login(struct http_req *req)
 	}
 	if ((name = config_token_name(&w.cf, token, strlen(token))) == NULL) {
 		log_info("web: a login with an unknown token");
-		web_login_page(next, "そのトークンは sochid.conf の [tokens] に"
+		web_login_page(next, "そのトークンは tokens_file に"
 		    "ありません。", &b);
 		reply(req, 401, "Unauthorized", NULL, HTML, &b);
 		sbuf_free(&b);
@@ -1003,6 +1003,7 @@ hup_cb(evutil_socket_t sig, short what, void *arg)
 
 	config_init(&ncf);
 	if (conffile_load(&ncf, w.conf_path, 1, err, sizeof(err)) == -1 ||
+	    conffile_tokens(&ncf, err, sizeof(err)) == -1 ||
 	    reg_table_named(ncf.report.table, &t) == -1) {
 		log_warnx("reload failed, keeping the running configuration: %s",
 		    err);
@@ -1042,7 +1043,9 @@ web_worker_main(const char *conf_path, int debug)
 	if (worker_proc_child("sochid: web") == -1)
 		return 1;
 	config_init(&w.cf);
-	if (conffile_load(&w.cf, conf_path, 1, err, sizeof(err)) == -1)
+	/* The tokens, for GET /login (tokens_file, as sochid reads it). */
+	if (conffile_load(&w.cf, conf_path, 1, err, sizeof(err)) == -1 ||
+	    conffile_tokens(&w.cf, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	if (reg_table_named(w.cf.report.table, &w.table) == -1)
 		fatalx("[report] table: no such table \"%s\"", w.cf.report.table);

@@ -36,6 +36,9 @@ struct worker_proc {
 	int		 debug;		/* -d, passed on */
 	int		 want_channel;	/* it has a channel */
 	int		 chan;		/* sochid's end of it, or -1 */
+	void		(*chan_cb)(int, void *); /* reads it, or NULL */
+	void		*chan_arg;	/* for chan_cb */
+	struct event	*ev_chan;	/* chan_cb's event while chan is open */
 	pid_t		 pid;		/* the worker, or 0 */
 	time_t		 started;	/* when it was started */
 	unsigned	 backoff;	/* seconds before the next restart */
@@ -63,8 +66,31 @@ close_from(int lowfd)
 }
 
 static void
+chan_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker_proc *w = arg;
+
+	w->chan_cb(fd, w->chan_arg);
+}
+
+/* Watches the open channel for chan_cb. */
+static void
+chan_watch(struct worker_proc *w)
+{
+	if (w->chan_cb == NULL || w->chan == -1 || w->ev_chan != NULL)
+		return;
+	if ((w->ev_chan = event_new(w->base, w->chan, EV_READ | EV_PERSIST,
+	    chan_read_cb, w)) == NULL || event_add(w->ev_chan, NULL) == -1)
+		log_warnx("%s: cannot watch its channel", w->name);
+}
+
+static void
 chan_close(struct worker_proc *w)
 {
+	if (w->ev_chan != NULL) {
+		event_free(w->ev_chan);
+		w->ev_chan = NULL;
+	}
 	if (w->chan != -1) {
 		close(w->chan);
 		w->chan = -1;
@@ -121,6 +147,7 @@ spawn(struct worker_proc *w)
 	if (sv[1] != -1) {
 		close(sv[1]);
 		w->chan = sv[0];
+		chan_watch(w);
 	}
 	w->pid = pid;
 	w->started = time(NULL);
@@ -259,6 +286,17 @@ int
 worker_proc_channel(const struct worker_proc *w)
 {
 	return w != NULL && w->pid != 0 ? w->chan : -1;
+}
+
+void
+worker_proc_on_channel(struct worker_proc *w, void (*cb)(int, void *),
+    void *arg)
+{
+	if (w == NULL)
+		return;
+	w->chan_cb = cb;
+	w->chan_arg = arg;
+	chan_watch(w);
 }
 
 void

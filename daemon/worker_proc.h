@@ -41,6 +41,12 @@ pid_t		 worker_proc_pid(const struct worker_proc *);
 uint64_t	 worker_proc_restarts(const struct worker_proc *);
 /* sochid's end of the channel, or -1 while the worker is not running. */
 int		 worker_proc_channel(const struct worker_proc *);
+/*
+ * cb(fd, arg) is called whenever sochid's end of the channel can be read,
+ * for this start and every restart (the drafter's report lines).
+ */
+void		 worker_proc_on_channel(struct worker_proc *,
+		    void (*)(int, void *), void *);
 /* The channel failed (the worker went): no more is sent until it restarts. */
 void		 worker_proc_channel_lost(struct worker_proc *);
 void		 worker_proc_free(struct worker_proc *);

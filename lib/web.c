@@ -710,8 +710,8 @@ web_login_page(const char *next, const char *error, struct sbuf *b)
 		web_esc(b, error);
 		sbuf_adds(b, "</p>\n");
 	}
-	sbuf_adds(b, "<p>このアドレスからの閲覧にはトークン（sochid.conf の "
-	    "[tokens]）が要ります。一度入力すると、ブラウザを閉じるまで有効な"
+	sbuf_adds(b, "<p>このアドレスからの閲覧にはトークン（sochid の "
+	    "tokens_file）が要ります。一度入力すると、ブラウザを閉じるまで有効な"
 	    " cookie が残ります。</p>\n<form method=\"get\" action=\"/login\">"
 	    "<input type=\"hidden\" name=\"next\" value=\"");
 	web_esc(b, next != NULL ? next : "/");

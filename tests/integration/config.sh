@@ -2,13 +2,13 @@
 # sochid -n and --print-config, errors naming file, line and key, and the
 # refusal to start against a database whose schema is older than sochid.
 . "$(dirname "$0")/lib.sh"
-cat >"$T/good.conf" <<'CONF'
+(umask 077 && printf 'alertmanager = very-secret-token\n' >"$T/tokens")
+cat >"$T/good.conf" <<CONF
 [sochid]
 database = dbname=nowhere
 listen_http =
 timezone = Asia/Tokyo
-[tokens]
-alertmanager = very-secret-token
+tokens_file = $T/tokens
 CONF
 out=$("$SOCHID" -n -f "$T/good.conf") || fail "-n refused a good file: $out"
 expect_eq "-n" "$out" "$T/good.conf: configuration OK"

@@ -189,8 +189,8 @@ test_session(void **state)
 	char err[256], v[65], other[65];
 
 	config_init(&cf);
-	assert_int_equal(config_parse(&cf, "[tokens]\nops = secret-1\n"
-	    "desk = secret-2\n", "t.conf", NULL, err, sizeof(err)), 0);
+	assert_int_equal(config_tokens_parse(&cf, "ops = secret-1\n"
+	    "desk = secret-2\n", "tokens", err, sizeof(err)), 0);
 	config_session_value("secret-2", v);
 	assert_int_equal(strlen(v), 64);
 	assert_int_equal(strspn(v, "0123456789abcdef"), 64);
