@@ -8,7 +8,7 @@
 sb_up
 log=$SOCHI_SANDBOX_DIR/sochid.log
 iso='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}[+-][0-9]{2}:[0-9]{2}'
-bad=$(grep -Ev "^$iso sochid( drafter)?: (debug|info|warning|fatal): " "$log" || true)
+bad=$(grep -Ev "^$iso sochid( drafter| web)?: (debug|info|warning|fatal): " "$log" || true)
 [ -z "$bad" ] || fail "lines without a time and a level: $bad"
 [ "$(wc -l <"$log")" -ge 3 ] || fail "too few lines to tell: $(cat "$log")"
 pass "outside the journal every line has an ISO 8601 time with its offset, the program and the level"
