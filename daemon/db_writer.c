@@ -235,6 +235,19 @@ slot_row(const struct wbatch *b, const struct wslot *sl,
 	row->at_given = sl->row.at_given;
 }
 
+/* Submitters paused for the budget go on once half of it is free again. */
+static void
+room_check(void)
+{
+	size_t i;
+
+	if (!w.starved || w.stats.pending_bytes > w.budget / 2)
+		return;
+	w.starved = 0;
+	for (i = 0; i < w.non_room; i++)
+		w.on_room[i]();
+}
+
 /*
  * Takes slot i's job out of its batch: from here on the batch does not
  * point at it.  The caller answers it with job_answer().
@@ -276,13 +289,7 @@ job_answer(struct wjob *job, const struct wresult *r)
 	else if (!r->temporary)
 		metrics_event(METRICS_REFUSED, job->mkind, job->msource);
 	job->done(job, r);
-	if (w.starved && w.stats.pending_bytes <= w.budget / 2) {
-		size_t i;
-
-		w.starved = 0;
-		for (i = 0; i < w.non_room; i++)
-			w.on_room[i]();
-	}
+	room_check();
 }
 
 /* Answers every job still in b with err, then frees b (out of every list). */
@@ -1374,13 +1381,7 @@ db_writer_reload(const struct sochi_config *cf)
 	w.batch_max = (size_t)cf->batch_max;
 	w.budget = (size_t)cf->max_pending_bytes;
 	/* More room than before: paused submitters may go on. */
-	if (w.starved && w.stats.pending_bytes <= w.budget / 2) {
-		size_t i;
-
-		w.starved = 0;
-		for (i = 0; i < w.non_room; i++)
-			w.on_room[i]();
-	}
+	room_check();
 }
 
 void
