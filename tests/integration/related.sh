@@ -93,3 +93,40 @@ set +e
 set -e
 expect_eq "database unreachable" "$rc" 2
 pass "--years narrows; an incident with none says so; errors exit 2 with a reason"
+
+# A cause's stage: the stage notes that stand (not corrected, not retracted)
+# decide; the list is the same whether PostgreSQL reads them through the
+# partial indexes of sql/007 or through all of each incident's events.
+# note CODE STAGE: a cause note of that stage; its event id.
+note() {
+	ndjson "{\"kind\":\"note\",\"incident\":\"$1\",\"section\":\"cause.summary\",\"text\":\"原因 $1\",\"stage\":\"$2\",\"at\":\"2026-11-20T11:00:00+09:00\"}" |
+		sed -n 's/.*"ok":true,"id":\([0-9]*\).*/\1/p'
+}
+[ -n "$(note CUR-1 工事)" ] && [ -n "$(note CUR-1 設計)" ] || fail "CUR-1's cause notes"
+[ -n "$(note 2024-0007 工事)" ] && [ -n "$(note 2023-0044 工事)" ] || fail "past cause notes"
+# 設計 of 2025-0012 is retracted, 設計 of 2022-0031 corrected to no stage.
+id=$(note 2025-0012 設計)
+ndjson "{\"kind\":\"retract\",\"incident\":\"2025-0012\",\"target\":$id,\"text\":\"誤記\"}" |
+	grep -q '"ok":true' || fail "retract the stage note"
+id=$(note 2022-0031 設計)
+ndjson "{\"kind\":\"note\",\"incident\":\"2022-0031\",\"section\":\"cause.summary\",\"text\":\"原因（訂正）\",\"supersedes\":$id,\"at\":\"2026-11-20T11:00:00+09:00\"}" |
+	grep -q '"ok":true' || fail "correct the stage note"
+"$SOCHI" related -i CUR-1 --now $NOW >"$T/rel" || fail "sochi related with stages failed"
+cat >"$T/want" <<'TSV'
+2025-0012	2025-08-10 09:00+09:00	1時間30分間	1,500,000人	serious	equipment,category	障害 2025-0012
+2024-0007	2024-03-01 12:00+09:00	2時間15分間	58,990人	serious	equipment,stage,category	障害 2024-0007
+2023-0044	2023-02-01 10:00+09:00	13時間0分間	50,000人	serious	stage	障害 2023-0044
+2022-0031	2022-06-01 10:00+09:00	3時間0分間	1,200人	periodic	equipment,category	障害 2022-0031
+TSV
+diff -u "$T/want" "$T/rel" || fail "sochi related with stages lists other incidents or shares"
+pass "a shared stage counts where its note stands; a retracted or corrected one does not"
+sql "drop index event_figures; drop index event_stage_notes"
+"$SOCHI" related -i CUR-1 --now $NOW >"$T/rel-noidx" || fail "sochi related without the indexes failed"
+"$SOCHI" report -i CUR-1 -f json --now $NOW >"$T/r-noidx.json" || fail "report without the indexes"
+psql -X -q -v ON_ERROR_STOP=1 -f "$top_srcdir/sql/007_related_indexes.sql" || fail "sql/007 again"
+expect_eq "the partial indexes are back" \
+	"$(sql "select count(*) from pg_indexes where indexname in ('event_figures', 'event_stage_notes')")" 2
+"$SOCHI" report -i CUR-1 -f json --now $NOW >"$T/r.json" || fail "report with the indexes"
+diff -u "$T/rel-noidx" "$T/rel" || fail "the related list differs without the indexes"
+cmp -s "$T/r-noidx.json" "$T/r.json" || fail "the report differs without the indexes"
+pass "the related list and the report are the same with and without the partial indexes"
