@@ -34,6 +34,17 @@ cli_db(struct cli *cli)
 		    cli->conf_path);
 		return -1;
 	}
+	/*
+	 * Every read of the CLI is one incident's rows by index.  PostgreSQL
+	 * JIT-compiles a plan it estimates dear (an incident of a million
+	 * events, the related lookup over many incidents), and compiling took
+	 * seconds where running took milliseconds (DESIGN.md).  Only speed
+	 * depends on it: a server without jit (before 11) is not asked, and
+	 * a connection lost meanwhile fails the verb's own query.
+	 */
+	PQclear(pgsync_exec(cli->conn, "select case when "
+	    "current_setting('server_version_num')::int >= 110000 then "
+	    "set_config('jit', 'off', false) end", 0, NULL, err, sizeof(err)));
 	return 0;
 }
 

@@ -715,7 +715,7 @@ db_conn_new(struct event_base *base, const struct db_conn_config *cf)
 	struct db_conn *c;
 	const struct db_stmt *st;
 	size_t nlisten = 0, nstmts = 0, i, k = 0;
-	char sql[600];
+	char sql[1024];
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
@@ -752,6 +752,9 @@ db_conn_new(struct event_base *base, const struct db_conn_config *cf)
 	 * A second more on the server than the client waits: the client's
 	 * deadline decides, and the server stops what the client gave up on
 	 * (client_connection_check_interval notices the dropped connection).
+	 * jit off: every statement of sochid reads or writes rows by index,
+	 * and a plan estimated dear (an incident of a million events) would
+	 * spend seconds compiling to save milliseconds (DESIGN.md).
 	 */
 	snprintf(c->timeout_ms, sizeof(c->timeout_ms), "%lld",
 	    (long long)(cf->timeout / 1000 + 1000));
@@ -763,7 +766,9 @@ db_conn_new(struct event_base *base, const struct db_conn_config *cf)
 	    "set_config('idle_in_transaction_session_timeout', $1, false), "
 	    "case when current_setting('server_version_num')::int >= 140000 "
 	    "then set_config('client_connection_check_interval', '1000', "
-	    "false) end, current_setting('transaction_read_only')");
+	    "false) end, current_setting('transaction_read_only'), "
+	    "case when current_setting('server_version_num')::int >= 110000 "
+	    "then set_config('jit', 'off', false) end");
 	c->setup[k].sql = strdup(sql);
 	c->setup[k].nparams = 1;
 	c->setup[k].params = c->timeout_param;
