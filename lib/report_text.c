@@ -192,34 +192,55 @@ hang(const char *s, size_t cols)
  * Appends line (len bytes) wrapped to cols columns as separate lines
  * (without newlines) to the list.
  */
+/*
+ * A cell's wrapped lines, one after another in one buffer, each ended by
+ * a NUL: a row of 100,000 lines (経過) made as many allocations when each
+ * line was its own string.
+ */
 struct lines {
-	char		**v;		/* the lines */
+	struct sbuf	 text;		/* the lines, NUL after each */
+	size_t		*off;		/* where each begins in text */
 	size_t		 n;		/* how many */
+	size_t		 cap;		/* room in off */
 };
+
+#define LINES_INIT	{ SBUF_INIT, NULL, 0, 0 }
 
 static void
 lines_add(struct lines *ls, const char *s, size_t len)
 {
-	char **p = realloc(ls->v, (ls->n + 1) * sizeof(*p));
-	struct sbuf b = SBUF_INIT;
+	size_t cap, *p;
 
-	if (p == NULL)
+	if (ls->n == ls->cap) {
+		cap = ls->cap != 0 ? ls->cap * 2 : 16;
+		if ((p = realloc(ls->off, cap * sizeof(*p))) == NULL)
+			return;
+		ls->off = p;
+		ls->cap = cap;
+	}
+	ls->off[ls->n] = ls->text.len;
+	if (sbuf_add(&ls->text, s, len) == -1 ||
+	    sbuf_add(&ls->text, "", 1) == -1) {
+		sbuf_truncate(&ls->text, ls->off[ls->n]);
 		return;
-	ls->v = p;
-	sbuf_add(&b, s, len);
-	ls->v[ls->n++] = sbuf_steal(&b);
+	}
+	ls->n++;
+}
+
+static const char *
+lines_at(const struct lines *ls, size_t i)
+{
+	return ls->text.data + ls->off[i];
 }
 
 static void
 lines_free(struct lines *ls)
 {
-	size_t i;
-
-	for (i = 0; i < ls->n; i++)
-		free(ls->v[i]);
-	free(ls->v);
-	ls->v = NULL;
+	sbuf_free(&ls->text);
+	free(ls->off);
+	ls->off = NULL;
 	ls->n = 0;
+	ls->cap = 0;
 }
 
 static void
@@ -309,7 +330,7 @@ cut(const char *s, size_t cols)
 static void
 row(struct sbuf *b, const char *label, const char *content)
 {
-	struct lines ls = { NULL, 0 };
+	struct lines ls = LINES_INIT;
 	const char *l = label, *c = content, *nl;
 	size_t i, ln, cn;
 
@@ -325,9 +346,9 @@ row(struct sbuf *b, const char *label, const char *content)
 	for (i = 0; i < ls.n || *l != '\0'; i++) {
 		ln = cut(l, LABEL);
 		sbuf_add(b, l, ln);
-		if (i < ls.n && *ls.v[i] != '\0') {
+		if (i < ls.n && *lines_at(&ls, i) != '\0') {
 			spaces(b, LABEL + GAP - width(l, ln));
-			sbuf_adds(b, ls.v[i]);
+			sbuf_adds(b, lines_at(&ls, i));
 		}
 		sbuf_addc(b, '\n');
 		l += ln;
@@ -350,9 +371,10 @@ static void
 head_line(struct sbuf *b, size_t indent, const char *label, const char *text,
     size_t len)
 {
-	struct lines ls = { NULL, 0 };
+	struct lines ls = LINES_INIT;
 	struct sbuf line = SBUF_INIT;
 	size_t lw = width(label, strlen(label)), i;
+	const char *l;
 
 	sbuf_adds(&line, label);
 	sbuf_add(&line, text, len);
@@ -366,8 +388,8 @@ head_line(struct sbuf *b, size_t indent, const char *label, const char *text,
 			if (i == 0)
 				sbuf_adds(b, label);
 			/* wrap's own indent is not wanted under a label */
-			sbuf_printf(b, "%s\n", i > 0 ? ls.v[i] + strspn(ls.v[i],
-			    " ") : ls.v[i]);
+			l = lines_at(&ls, i);
+			sbuf_printf(b, "%s\n", i > 0 ? l + strspn(l, " ") : l);
 		}
 	}
 	lines_free(&ls);
