@@ -33,3 +33,16 @@ pass "bad lines interleaved: each refused, every good line stored"
 # recorded_by is the peer's uid, whatever the sender wrote.
 expect_eq "recorded_by" "$(sql "select distinct recorded_by from event where source_key like 'sock-%'")" "$(id -u)"
 pass "the peer's uid is recorded"
+
+# Replies longer than the request's inline room (an incident code of 64
+# characters, an error) come back whole, in the order of the lines.
+code=L$(printf '%063d' 7)
+ndjson "{\"kind\":\"incident\",\"op\":\"open\",\"code\":\"$code\",\"title\":\"長いコード\",\"at\":\"2026-11-20T12:00:00+09:00\"}" \
+	"{\"kind\":\"action\",\"incident\":\"$code\",\"text\":\"x\",\"at\":\"2026-11-20T12:00:00+09:00\",\"bogus\":1}" \
+	"{\"kind\":\"action\",\"incident\":\"$code\",\"text\":\"対処\",\"at\":\"2026-11-20T12:01:00+09:00\"}" >"$T/long" ||
+	true  # sochi send exits 1 for the refused line; the replies are checked below
+expect_eq "three replies" "$(wc -l <"$T/long")" 3
+expect_match "the 64-character code's reply" "$(sed -n 1p "$T/long")" "^\\{\"ok\":true,\"id\":[0-9]+,\"incident\":\"$code\"\\}\$"
+expect_match "the error's reply" "$(sed -n 2p "$T/long")" '^\{"ok":false,"error":".*bogus.*","line":2\}$'
+expect_match "the line after it" "$(sed -n 3p "$T/long")" "^\\{\"ok\":true,\"id\":[0-9]+,\"incident\":\"$code\"\\}\$"
+pass "long replies come back whole and in order"
