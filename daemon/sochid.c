@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <getopt.h>
 #include <signal.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,6 +353,20 @@ main(int argc, char *argv[])
 	int web = 0;
 	char err[1024];
 	struct sbuf out = SBUF_INIT;
+
+	/*
+	 * glibc's malloc, fixed before the first allocation.  One arena: the
+	 * journal's thread (the only one) allocates rarely, and a second
+	 * arena would reserve its own heap and keep its pages.  Blocks of
+	 * 256 KiB and more (a batch's text and arrays, libpq's buffers) are
+	 * mapped and given back when freed, and a free top of the heap past
+	 * 1 MiB is trimmed; left to itself, glibc raises both thresholds
+	 * after the first large block is freed (up to 32 and 64 MiB), and the
+	 * heap keeps what a burst of 64 connections made it.
+	 */
+	mallopt(M_ARENA_MAX, 1);
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
 
 	while ((ch = getopt_long(argc, argv, "f:ndVh", longopts, NULL)) != -1) {
 		switch (ch) {
