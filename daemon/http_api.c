@@ -844,6 +844,7 @@ http_api_init(struct event_base *base, struct sochi_config *cf,
 		return -1;
 	memset(&sc, 0, sizeof(sc));
 	sc.name = "http";
+	sc.cap_key = "max_clients_http";
 	sc.max_header_bytes = 16384;
 	limits(&sc, cf);
 	sc.handle = route;

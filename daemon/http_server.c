@@ -26,6 +26,7 @@
 #include <event2/bufferevent.h>
 #include <event2/listener.h>
 
+#include "accept_gate.h"
 #include "http_server.h"
 #include "log.h"
 
@@ -84,14 +85,11 @@ struct http_server {
 	struct event_base *base;	/* the loop */
 	struct http_server_config cf;	/* as given */
 	char		*name;		/* copy of cf.name */
-	struct evconnlistener *lis;	/* the listening socket */
-	struct event	*ev_resume;	/* accepting again after EMFILE */
+	struct accept_gate gate;	/* the listening socket, its cap */
 	struct hconn_list conns;	/* open, and closed with a request out */
 	size_t		 nconns;	/* open */
 	size_t		 pending;	/* requests out */
 	uint64_t	 next_id;	/* the next connection's id */
-	int		 paused;	/* not accepting: at the cap */
-	int		 starved;	/* not accepting: out of descriptors */
 	int		 draining;	/* no more connections */
 };
 
@@ -137,17 +135,6 @@ hc_deadline(struct hconn *c, int64_t after)
 	    after % 1000000 });
 }
 
-/* Accept again if the cap allowed it. */
-static void
-srv_maybe_accept(struct http_server *s)
-{
-	if (s->paused && !s->draining && s->nconns < s->cf.max_conns) {
-		s->paused = 0;
-		if (!s->starved && s->lis != NULL)
-			evconnlistener_enable(s->lis);
-	}
-}
-
 static void
 hc_free(struct hconn *c)
 {
@@ -184,7 +171,7 @@ hc_close(struct hconn *c)
 			r->gone_cb(r, r->gone_arg);
 	}
 	hc_free(c);
-	srv_maybe_accept(s);
+	accept_gate_count(&s->gate, s->nconns);
 }
 
 /* A request refused before it reached the handler; the connection closes. */
@@ -562,13 +549,7 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa,
 
 	if (hc_new(s, fd, sa, (size_t)salen) == NULL)
 		return;
-	if (s->nconns >= s->cf.max_conns && !s->paused) {
-		/* The kernel's backlog holds the others, not our descriptors. */
-		s->paused = 1;
-		evconnlistener_disable(s->lis);
-		log_warnx("%s: %zu connections open (the cap): not accepting "
-		    "more until one closes", s->name, s->nconns);
-	}
+	accept_gate_count(&s->gate, s->nconns);
 }
 
 int
@@ -606,38 +587,6 @@ http_server_adopt(struct http_server *s, int fd, const void *bytes,
 	return 0;
 }
 
-static void
-resume_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct http_server *s = arg;
-
-	s->starved = 0;
-	if (!s->paused && !s->draining && s->lis != NULL)
-		evconnlistener_enable(s->lis);
-}
-
-/*
- * accept() failed.  Out of descriptors: stop for a second rather than be
- * woken again at once, forever (the listening socket stays readable).
- */
-static void
-accept_error_cb(struct evconnlistener *lis, void *arg)
-{
-	struct http_server *s = arg;
-	int err = EVUTIL_SOCKET_ERROR();
-
-	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
-		if (!s->starved)
-			log_warnx("%s: accept: %s; not accepting for a second",
-			    s->name, strerror(err));
-		s->starved = 1;
-		evconnlistener_disable(lis);
-		event_add(s->ev_resume, &(struct timeval){ 1, 0 });
-		return;
-	}
-	log_warnx("%s: accept: %s", s->name, strerror(err));
-}
-
 struct http_server *
 http_server_new(struct event_base *base, int fd,
     const struct http_server_config *cf)
@@ -649,20 +598,17 @@ http_server_new(struct event_base *base, int fd,
 	s->base = base;
 	s->cf = *cf;
 	TAILQ_INIT(&s->conns);
-	s->name = strdup(cf->name);
-	s->ev_resume = evtimer_new(base, resume_cb, s);
-	if (fd != -1)
-		s->lis = evconnlistener_new(base, accept_cb, s,
-		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128, fd);
-	if (s->name == NULL || s->ev_resume == NULL ||
-	    (fd != -1 && s->lis == NULL)) {
-		if (fd != -1 && s->lis == NULL)
+	if ((s->name = strdup(cf->name)) == NULL) {
+		if (fd != -1)
 			evutil_closesocket(fd);
+		free(s);
+		return NULL;
+	}
+	if (accept_gate_start(&s->gate, base, fd, accept_cb, s, s->name,
+	    cf->cap_key, cf->max_conns) == -1) {
 		http_server_free(s);
 		return NULL;
 	}
-	if (s->lis != NULL)
-		evconnlistener_set_error_cb(s->lis, accept_error_cb);
 	return s;
 }
 
@@ -672,8 +618,7 @@ http_server_drain(struct http_server *s)
 	struct hconn *c, *next;
 
 	s->draining = 1;
-	if (s->lis != NULL)
-		evconnlistener_disable(s->lis);
+	accept_gate_stop(&s->gate);
 	for (c = TAILQ_FIRST(&s->conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
 		/* Waiting for a request: nothing to finish. */
@@ -711,7 +656,7 @@ http_server_set_limits(struct http_server *s,
 	s->cf.max_body_bytes = cf->max_body_bytes;
 	s->cf.request_timeout = cf->request_timeout;
 	s->cf.idle_timeout = cf->idle_timeout;
-	srv_maybe_accept(s);
+	accept_gate_set_cap(&s->gate, cf->max_conns, s->nconns);
 }
 
 void
@@ -730,10 +675,7 @@ http_server_free(struct http_server *s)
 		}
 		hc_close(c);
 	}
-	if (s->lis != NULL)
-		evconnlistener_free(s->lis);
-	if (s->ev_resume != NULL)
-		event_free(s->ev_resume);
+	accept_gate_free(&s->gate);
 	free(s->name);
 	free(s);
 }

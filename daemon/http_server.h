@@ -33,6 +33,7 @@ struct http_req;
 
 struct http_server_config {
 	const char	*name;		/* for the log: "http" */
+	const char	*cap_key;	/* max_conns's config key, for the log */
 	size_t		 max_conns;	/* connections served at once */
 	size_t		 max_header_bytes; /* request line and headers */
 	size_t		 max_body_bytes; /* a request's body */

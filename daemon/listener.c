@@ -34,6 +34,7 @@
 #include <event2/bufferevent.h>
 #include <event2/listener.h>
 
+#include "accept_gate.h"
 #include "db_writer.h"
 #include "event.h"
 #include "listener.h"
@@ -79,12 +80,8 @@ TAILQ_HEAD(req_list, req);
 /* One listening socket: the Unix socket's or TCP's, each its own cap. */
 struct lsock {
 	const char	*name;		/* "unix", "tcp": for the log */
-	struct evconnlistener *lis;	/* the socket */
+	struct accept_gate gate;	/* the socket, its cap (max_clients_*) */
 	size_t		 nconns;	/* its connections open */
-	size_t		 cap;		/* max_clients_unix, max_clients_tcp */
-	int		 paused;	/* at the cap: not accepting */
-	int		 starved;	/* out of descriptors: not accepting */
-	struct event	*ev_resume;	/* accepting again after that */
 	uint64_t	 accepted;	/* connections accepted, for /metrics */
 };
 
@@ -132,17 +129,6 @@ now_mono(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* Accept on ls again if its cap allows it. */
-static void
-ls_maybe_accept(struct lsock *ls)
-{
-	if (ls->paused && !l.draining && ls->nconns < ls->cap) {
-		ls->paused = 0;
-		if (!ls->starved && ls->lis != NULL)
-			evconnlistener_enable(ls->lis);
-	}
 }
 
 static void	conn_read_cb(struct bufferevent *, void *);
@@ -265,7 +251,7 @@ conn_close(struct conn *c)
 	}
 	l.nconns--;
 	c->ls->nconns--;
-	ls_maybe_accept(c->ls);
+	accept_gate_count(&c->ls->gate, c->ls->nconns);
 	/* Answers already made have nowhere to go; drop them. */
 	for (r = TAILQ_FIRST(&c->reqs); r != NULL; r = next) {
 		next = TAILQ_NEXT(r, entry);
@@ -643,51 +629,7 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	/* The write callback runs once output drains to half the limit. */
 	bufferevent_setwatermark(bev, EV_WRITE, CONN_OUT_HIGH / 2, 0);
 	bufferevent_enable(bev, EV_READ);
-	if (ls->nconns >= ls->cap && !ls->paused) {
-		/*
-		 * The kernel's backlog holds the others, not our descriptors,
-		 * and each listener has its own cap: TCP clients can never take
-		 * the Unix socket's, which is the CLI's.
-		 */
-		ls->paused = 1;
-		evconnlistener_disable(ls->lis);
-		log_warnx("%s: %zu connections open (max_clients_%s): not "
-		    "accepting more until one closes", ls->name, ls->nconns,
-		    ls->name);
-	}
-}
-
-static void
-resume_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct lsock *ls = arg;
-
-	ls->starved = 0;
-	if (!ls->paused && !l.draining && ls->lis != NULL)
-		evconnlistener_enable(ls->lis);
-}
-
-/*
- * accept() failed.  Out of descriptors: stop for a second rather than be
- * woken again at once, forever (the listening socket stays readable), and
- * say so once.
- */
-static void
-accept_error_cb(struct evconnlistener *lis, void *arg)
-{
-	struct lsock *ls = arg;
-	int err = EVUTIL_SOCKET_ERROR();
-
-	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
-		if (!ls->starved)
-			log_warnx("%s: accept: %s; not accepting for a second",
-			    ls->name, strerror(err));
-		ls->starved = 1;
-		evconnlistener_disable(lis);
-		event_add(ls->ev_resume, &(struct timeval){ 1, 0 });
-		return;
-	}
-	log_warnx("%s: accept: %s", ls->name, strerror(err));
+	accept_gate_count(&ls->gate, ls->nconns);
 }
 
 /*
@@ -723,31 +665,18 @@ sweep_cb(evutil_socket_t fd, short what, void *arg)
 
 /* Serves a listening socket (taken: closed with the listener). */
 static int
-ls_start(struct lsock *ls, const char *name, size_t cap, int fd)
+ls_start(struct lsock *ls, const char *name, const char *cap_key, size_t cap,
+    int fd)
 {
 	ls->name = name;
-	ls->cap = cap;
-	ls->ev_resume = evtimer_new(l.base, resume_cb, ls);
-	ls->lis = evconnlistener_new(l.base, accept_cb, ls,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128, fd);
-	if (ls->lis == NULL || ls->ev_resume == NULL) {
-		if (ls->lis == NULL)
-			close(fd);
-		return -1;
-	}
-	evconnlistener_set_error_cb(ls->lis, accept_error_cb);
-	return 0;
+	return accept_gate_start(&ls->gate, l.base, fd, accept_cb, ls, name,
+	    cap_key, cap);
 }
 
 static void
 ls_stop(struct lsock *ls)
 {
-	if (ls->lis != NULL)
-		evconnlistener_free(ls->lis);
-	if (ls->ev_resume != NULL)
-		event_free(ls->ev_resume);
-	ls->lis = NULL;
-	ls->ev_resume = NULL;
+	accept_gate_free(&ls->gate);
 }
 
 static int
@@ -838,8 +767,8 @@ listen_unix(struct sochi_config *cf)
 			return -1;
 		}
 	}
-	if (ls_start(&l.unix_l, "unix", (size_t)cf->max_clients_unix, fd) ==
-	    -1) {
+	if (ls_start(&l.unix_l, "unix", "max_clients_unix",
+	    (size_t)cf->max_clients_unix, fd) == -1) {
 		log_warn("listen %s", cf->socket);
 		return -1;
 	}
@@ -880,7 +809,8 @@ listen_tcp(struct sochi_config *cf)
 		return -1;
 	}
 	evutil_freeaddrinfo(ai);
-	if (ls_start(&l.tcp_l, "tcp", (size_t)cf->max_clients_tcp, fd) == -1) {
+	if (ls_start(&l.tcp_l, "tcp", "max_clients_tcp",
+	    (size_t)cf->max_clients_tcp, fd) == -1) {
 		log_warn("listen_tcp %s:%s", host, port);
 		return -1;
 	}
@@ -960,10 +890,10 @@ listener_reload(void)
 {
 	if (l.cf == NULL)
 		return;
-	l.unix_l.cap = (size_t)l.cf->max_clients_unix;
-	l.tcp_l.cap = (size_t)l.cf->max_clients_tcp;
-	ls_maybe_accept(&l.unix_l);
-	ls_maybe_accept(&l.tcp_l);
+	accept_gate_set_cap(&l.unix_l.gate, (size_t)l.cf->max_clients_unix,
+	    l.unix_l.nconns);
+	accept_gate_set_cap(&l.tcp_l.gate, (size_t)l.cf->max_clients_tcp,
+	    l.tcp_l.nconns);
 }
 
 void

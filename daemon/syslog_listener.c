@@ -33,6 +33,7 @@
 #include <event2/bufferevent.h>
 #include <event2/listener.h>
 
+#include "accept_gate.h"
 #include "conffile.h"
 #include "db_writer.h"
 #include "log.h"
@@ -100,10 +101,7 @@ static struct {
 	int		 udp_fd;	/* the UDP socket, or -1 */
 	struct event	*ev_udp;	/* reads it */
 	char		*ubuf;		/* one datagram, max_message_bytes + 1 */
-	struct evconnlistener *lis;	/* the TCP socket, or NULL */
-	struct event	*ev_resume;	/* accepting again after EMFILE */
-	int		 paused;	/* at max_clients_syslog: not accepting */
-	int		 starved;	/* out of descriptors: not accepting */
+	struct accept_gate gate;	/* the TCP socket, max_clients_syslog */
 	struct event	*ev_sweep;	/* idle deadlines, each second */
 	char		 addr[2][INET6_ADDRSTRLEN + 8]; /* udp, tcp: "host:port" or "" */
 	struct sconn_list conns;	/* every connection not yet freed */
@@ -262,16 +260,16 @@ sconn_free(struct sconn *c)
 	free(c);
 }
 
-/* Accept on the TCP socket again if the cap allows it. */
+/*
+ * The TCP socket accepts below max_clients_syslog, read from the running
+ * config each time, so that a reload's new cap counts at the next change.
+ */
 static void
-maybe_accept(void)
+count_conns(void)
 {
-	if (s.paused && !s.draining && s.st.connections <
-	    (size_t)s.cf->max_clients_syslog) {
-		s.paused = 0;
-		if (!s.starved && s.lis != NULL)
-			evconnlistener_enable(s.lis);
-	}
+	accept_gate_set_cap(&s.gate, (size_t)s.cf->max_clients_syslog,
+	    s.st.connections);
+	accept_gate_count(&s.gate, s.st.connections);
 }
 
 /* Closes the socket; the struct lives on while the writer holds its lines. */
@@ -286,7 +284,7 @@ sconn_close(struct sconn *c)
 		c->bev = NULL;
 	}
 	s.st.connections--;
-	maybe_accept();
+	count_conns();
 	if (c->npending == 0)
 		sconn_free(c);
 }
@@ -630,39 +628,7 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	/* A frame waiting for its end never needs more than this. */
 	bufferevent_setwatermark(bev, EV_READ, 0, max + 64 * 1024);
 	bufferevent_enable(bev, EV_READ);
-	if (s.st.connections >= (size_t)s.cf->max_clients_syslog && !s.paused) {
-		s.paused = 1;
-		evconnlistener_disable(s.lis);
-		log_warnx("syslog tcp: %zu connections open "
-		    "(max_clients_syslog): not accepting more until one closes",
-		    s.st.connections);
-	}
-}
-
-static void
-resume_cb(evutil_socket_t fd, short what, void *arg)
-{
-	s.starved = 0;
-	if (!s.paused && !s.draining && s.lis != NULL)
-		evconnlistener_enable(s.lis);
-}
-
-/* accept() failed; out of descriptors: wait a second, as listener.c does. */
-static void
-accept_error_cb(struct evconnlistener *lis, void *arg)
-{
-	int err = EVUTIL_SOCKET_ERROR();
-
-	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
-		if (!s.starved)
-			log_warnx("syslog tcp: accept: %s; not accepting for a "
-			    "second", strerror(err));
-		s.starved = 1;
-		evconnlistener_disable(lis);
-		event_add(s.ev_resume, &(struct timeval){ 1, 0 });
-		return;
-	}
-	log_warnx("syslog tcp: accept: %s", strerror(err));
+	count_conns();
 }
 
 /* Each second: a connection that sent nothing for idle_timeout closes. */
@@ -767,16 +733,12 @@ listen_tcp(void)
 	if ((fd = bind_spec("listen_syslog_tcp", s.cf->listen_syslog_tcp,
 	    SOCK_STREAM, s.addr[1], sizeof(s.addr[1]))) == -1)
 		return -1;
-	s.ev_resume = evtimer_new(s.base, resume_cb, NULL);
-	s.lis = evconnlistener_new(s.base, accept_cb, NULL,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128, fd);
-	if (s.lis == NULL || s.ev_resume == NULL) {
-		if (s.lis == NULL)
-			close(fd);
+	if (accept_gate_start(&s.gate, s.base, fd, accept_cb, NULL,
+	    "syslog tcp", "max_clients_syslog",
+	    (size_t)s.cf->max_clients_syslog) == -1) {
 		log_warnx("listen_syslog_tcp %s: cannot listen", s.addr[1]);
 		return -1;
 	}
-	evconnlistener_set_error_cb(s.lis, accept_error_cb);
 	log_info("listening for syslog on tcp %s", s.addr[1]);
 	return 0;
 }
@@ -839,14 +801,7 @@ stop_sockets(void)
 		close(s.udp_fd);
 		s.udp_fd = -1;
 	}
-	if (s.lis != NULL) {
-		evconnlistener_free(s.lis);
-		s.lis = NULL;
-	}
-	if (s.ev_resume != NULL) {
-		event_free(s.ev_resume);
-		s.ev_resume = NULL;
-	}
+	accept_gate_free(&s.gate);
 }
 
 void

@@ -1075,6 +1075,7 @@ web_worker_main(const char *conf_path, int debug)
 		fatalx("cannot start the web view's connection");
 	memset(&sc, 0, sizeof(sc));
 	sc.name = "web";
+	sc.cap_key = "[web] max_clients";
 	sc.max_conns = (size_t)w.cf.web.max_clients;
 	sc.max_header_bytes = 16384;
 	sc.max_body_bytes = FDPASS_MAX;

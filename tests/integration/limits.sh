@@ -34,8 +34,8 @@ PY
 holder=$!
 extra_pids+=("$holder")
 wait_for 30 '[ -s "$T/hold" ]' || fail "the connections were not made"
-wait_for 30 'grep -q "tcp: 20 connections open (max_clients_tcp)" "$SOCHI_SANDBOX_DIR/sochid.log"' || fail "the TCP cap was not reached"
-wait_for 30 'grep -q "http: 20 connections open (the cap)" "$SOCHI_SANDBOX_DIR/sochid.log"' || fail "the HTTP cap was not reached"
+wait_for 30 'grep -q "tcp: 20 connections open (max_clients_tcp = 20): not accepting more until one closes" "$SOCHI_SANDBOX_DIR/sochid.log"' || fail "the TCP cap was not reached"
+wait_for 30 'grep -q "http: 20 connections open (max_clients_http = 20): not accepting more until one closes" "$SOCHI_SANDBOX_DIR/sochid.log"' || fail "the HTTP cap was not reached"
 expect_match "the CLI meanwhile" "$("$SOCHI" log -i "$inc" --at -1m 満員でも)" '^recorded event [0-9]+'
 pass "120 idle TCP and HTTP connections: each listener stops at its cap; the CLI still writes"
 

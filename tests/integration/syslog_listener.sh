@@ -225,7 +225,7 @@ time.sleep(6)
 PY
 holder=$!
 extra_pids+=("$holder")
-wait_for 30 'grep -q "syslog tcp: 3 connections open (max_clients_syslog): not accepting more" "$SOCHI_SANDBOX_DIR/sochid.log"' ||
+wait_for 30 'grep -q "syslog tcp: 3 connections open (max_clients_syslog = 3): not accepting more" "$SOCHI_SANDBOX_DIR/sochid.log"' ||
 	fail "the syslog cap was not reached"
 at4=$(TZ=Asia/Tokyo date -d "$at1 +09:00 +3 minutes" '+%F %T')
 equip osaka-mx1 "$at4" -n 127.0.0.1 -P "$rport" -T --rfc5424 -p local7.notice -t mgd --id=4242 \
