@@ -1,6 +1,7 @@
 /*
  * Rasterising the charts and zipping the package.  See docx.h.
  */
+#include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,61 @@
 
 /* Pixels per SVG unit: a 640-unit chart is 1920 px, 268 dpi at 182 mm. */
 #define CHART_SCALE	3.0
+
+/*
+ * librsvg, and cairo and GLib with it, are loaded the first time a chart
+ * is drawn, not linked: linked, every run of sochi and sochid's ingest
+ * process mapped and relocated some forty libraries (pango, harfbuzz, ICU,
+ * libxml2, ...) that only a .docx draft uses — about 10 MiB of the ingest
+ * process's resident memory and 40 ms of each sochi's start.  The headers
+ * still give the types; dlsym on the library's handle finds cairo's and
+ * GLib's functions among its dependencies.
+ */
+#define RSVG_SONAME	"librsvg-2.so.2"
+#define RSVG_FUNCS \
+	F(rsvg_handle_new_from_data) F(rsvg_handle_get_intrinsic_dimensions) \
+	F(rsvg_handle_render_document) F(g_clear_error) F(g_object_unref) \
+	F(cairo_image_surface_create) F(cairo_surface_status) \
+	F(cairo_status_to_string) F(cairo_create) F(cairo_set_source_rgb) \
+	F(cairo_paint) F(cairo_surface_flush) \
+	F(cairo_surface_write_to_png_stream) F(cairo_destroy) \
+	F(cairo_surface_destroy)
+
+static struct {
+#define F(name)	__typeof__(&name) x_##name;	/* from the library */
+	RSVG_FUNCS
+#undef F
+	int		 loaded;	/* every function found */
+} rl;
+
+/* Loads librsvg once; -1 with err if it cannot be. */
+static int
+rsvg_load(char *err, size_t errlen)
+{
+	void *dl;
+	const char *why;
+
+	if (rl.loaded)
+		return 0;
+	if ((dl = dlopen(RSVG_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		why = dlerror();
+		snprintf(err, errlen, "chart: cannot load %s (librsvg, to draw "
+		    "the charts): %s", RSVG_SONAME, why != NULL ? why :
+		    "unknown error");
+		return -1;
+	}
+#define F(name) \
+	if ((*(void **)&rl.x_##name = dlsym(dl, #name)) == NULL) { \
+		snprintf(err, errlen, "chart: %s has no %s", RSVG_SONAME, \
+		    #name); \
+		dlclose(dl); \
+		return -1; \
+	}
+	RSVG_FUNCS
+#undef F
+	rl.loaded = 1;
+	return 0;
+}
 
 struct png_buf {
 	unsigned char	*data;		/* the PNG so far */
@@ -58,14 +114,16 @@ docx_svg_png(const char *svg, size_t len, double scale, unsigned char **png,
 	int w, hh, rv = -1;
 
 	*png = NULL;
-	if ((h = rsvg_handle_new_from_data((const guint8 *)svg, len,
+	if (rsvg_load(err, errlen) == -1)
+		return -1;
+	if ((h = rl.x_rsvg_handle_new_from_data((const guint8 *)svg, len,
 	    &gerr)) == NULL) {
 		snprintf(err, errlen, "chart: %s", gerr ? gerr->message :
 		    "not an SVG document");
-		g_clear_error(&gerr);
+		rl.x_g_clear_error(&gerr);
 		return -1;
 	}
-	rsvg_handle_get_intrinsic_dimensions(h, &has_w, &lw, &has_h, &lh,
+	rl.x_rsvg_handle_get_intrinsic_dimensions(h, &has_w, &lw, &has_h, &lh,
 	    &has_vb, &vb);
 	if (!has_vb || vb.width <= 0 || vb.height <= 0) {
 		snprintf(err, errlen, "chart: the SVG has no viewBox");
@@ -73,27 +131,27 @@ docx_svg_png(const char *svg, size_t len, double scale, unsigned char **png,
 	}
 	w = (int)(vb.width * scale + 0.5);
 	hh = (int)(vb.height * scale + 0.5);
-	surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, hh);
-	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
-		snprintf(err, errlen, "chart: %s",
-		    cairo_status_to_string(cairo_surface_status(surf)));
+	surf = rl.x_cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, hh);
+	if (rl.x_cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
+		snprintf(err, errlen, "chart: %s", rl.x_cairo_status_to_string(
+		    rl.x_cairo_surface_status(surf)));
 		goto out;
 	}
-	cr = cairo_create(surf);
+	cr = rl.x_cairo_create(surf);
 	/* White paper under the chart: a page does not show through. */
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_paint(cr);
+	rl.x_cairo_set_source_rgb(cr, 1, 1, 1);
+	rl.x_cairo_paint(cr);
 	viewport.x = viewport.y = 0;
 	viewport.width = w;
 	viewport.height = hh;
-	if (!rsvg_handle_render_document(h, cr, &viewport, &gerr)) {
+	if (!rl.x_rsvg_handle_render_document(h, cr, &viewport, &gerr)) {
 		snprintf(err, errlen, "chart: %s", gerr ? gerr->message :
 		    "cannot draw it");
-		g_clear_error(&gerr);
+		rl.x_g_clear_error(&gerr);
 		goto out;
 	}
-	cairo_surface_flush(surf);
-	if (cairo_surface_write_to_png_stream(surf, png_write, &p) !=
+	rl.x_cairo_surface_flush(surf);
+	if (rl.x_cairo_surface_write_to_png_stream(surf, png_write, &p) !=
 	    CAIRO_STATUS_SUCCESS) {
 		snprintf(err, errlen, "chart: cannot encode the PNG");
 		free(p.data);
@@ -106,10 +164,10 @@ docx_svg_png(const char *svg, size_t len, double scale, unsigned char **png,
 	rv = 0;
 out:
 	if (cr != NULL)
-		cairo_destroy(cr);
+		rl.x_cairo_destroy(cr);
 	if (surf != NULL)
-		cairo_surface_destroy(surf);
-	g_object_unref(h);
+		rl.x_cairo_surface_destroy(surf);
+	rl.x_g_object_unref(h);
 	return rv;
 }
 

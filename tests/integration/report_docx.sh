@@ -170,3 +170,19 @@ grep -q 'was stored as text, not docx' "$T/d0" || fail "no reason: $(cat "$T/d0"
 "$SOCHI" report -i SAMPLE-1 --draft 2 --format docx | $py -c 'import io, sys, docx; docx.Document(io.BytesIO(sys.stdin.buffer.read()))' ||
 	fail "sochi draft stored no .docx"
 pass "the drafter and sochi draft store the .docx (bytea), the spool has it, --draft N --format docx gives the same bytes"
+
+# librsvg is loaded for the first chart, not linked: neither program
+# needs it to start, and a .docx without it says why.
+for b in "$SOCHI" "$SOCHID"; do
+	if ldd "$b" | grep -Eq 'librsvg|libcairo|libglib'; then
+		fail "$b is linked with librsvg, cairo or GLib: $(ldd "$b" | grep -E 'librsvg|libcairo|libglib')"
+	fi
+done
+mkdir "$T/nolib"
+: >"$T/nolib/librsvg-2.so.2"
+rc=0; LD_LIBRARY_PATH="$T/nolib" "$SOCHI" report -i SAMPLE-1 --format docx --now $now -o "$T/none.docx" 2>"$T/nolib.err" || rc=$?
+expect_eq "a .docx without librsvg" "$rc" 2
+expect_match "its reason" "$(cat "$T/nolib.err")" 'chart: cannot load librsvg-2\.so\.2 \(librsvg, to draw the charts\)'
+[ ! -s "$T/none.docx" ] || fail "a .docx was written without its charts"
+LD_LIBRARY_PATH="$T/nolib" "$SOCHI" report -i SAMPLE-1 --now $now >/dev/null || fail "a text report needs librsvg"
+pass "librsvg is loaded when a chart is drawn: the programs start without it, a .docx without it says why"
