@@ -104,13 +104,16 @@ cmd_related_exec(struct cli *cli, int argc, char **argv)
 		related_usage(stderr);
 		return EXIT_TROUBLE;
 	}
-	/* The incident must exist: a typo is not "nothing related". */
+	/*
+	 * The incident must exist: a typo is not "nothing related".  Its row
+	 * is enough; its events (all of a big outage's) are not read.
+	 */
 	{
 		char code[80];
 
 		if (cli_now(now_s, &now) == -1 ||
 		    cli_pick_incident(cli, incident, code, sizeof(code)) == -1 ||
-		    cli_load_incident(cli, code, &ci) == -1)
+		    cli_load_incident_row(cli, code, &ci) == -1)
 			return EXIT_TROUBLE;
 		if (cli_related(cli, code, now, (int)years, &sr) == -1) {
 			store_history_free(&sr);

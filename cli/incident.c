@@ -160,15 +160,18 @@ cli_pick_incident(struct cli *cli, const char *opt, char *code, size_t len)
 	return -1;
 }
 
-int
-cli_load_incident(struct cli *cli, const char *code, struct store_incident *ci)
+static int
+load_incident(struct cli *cli, const char *code, struct store_incident *ci,
+    int events)
 {
 	char err[1024];
 
 	memset(ci, 0, sizeof(*ci));
 	if (cli_db(cli) == -1 || cli_load_zone(cli) == -1)
 		return -1;
-	if (store_incident_read(cli->conn, code, ci, err, sizeof(err)) == -1) {
+	if ((events ? store_incident_read(cli->conn, code, ci, err,
+	    sizeof(err)) : store_incident_read_row(cli->conn, code, ci, err,
+	    sizeof(err))) == -1) {
 		if (*err == '\0')
 			fprintf(stderr, "sochi: no incident \"%s\" (`sochi list` "
 			    "shows the recent ones)\n", code);
@@ -178,6 +181,19 @@ cli_load_incident(struct cli *cli, const char *code, struct store_incident *ci)
 		return -1;
 	}
 	return 0;
+}
+
+int
+cli_load_incident(struct cli *cli, const char *code, struct store_incident *ci)
+{
+	return load_incident(cli, code, ci, 1);
+}
+
+int
+cli_load_incident_row(struct cli *cli, const char *code,
+    struct store_incident *ci)
+{
+	return load_incident(cli, code, ci, 0);
 }
 
 int

@@ -85,6 +85,9 @@ int	cli_load_zone(struct cli *);
 /* -i, else $SOCHI_INCIDENT, else the only open incident; prints why not. */
 int	cli_pick_incident(struct cli *, const char *, char *, size_t);
 int	cli_load_incident(struct cli *, const char *, struct store_incident *);
+/* Its row alone, without the events (the same errors). */
+int	cli_load_incident_row(struct cli *, const char *,
+	    struct store_incident *);
 int	cli_build(struct cli *, struct store_incident *, int64_t,
 	    struct timeline *);
 /*

@@ -89,11 +89,10 @@ store_incident_events(struct store_incident *si, PGresult *res)
 }
 
 int
-store_incident_read(PGconn *conn, const char *code, struct store_incident *si,
-    char *err, size_t errlen)
+store_incident_read_row(PGconn *conn, const char *code,
+    struct store_incident *si, char *err, size_t errlen)
 {
 	const char *params[1] = { code };
-	char idbuf[32];
 	PGresult *res;
 
 	*err = '\0';
@@ -105,6 +104,19 @@ store_incident_read(PGconn *conn, const char *code, struct store_incident *si,
 		store_incident_free(si);
 		return -1;
 	}
+	return 0;
+}
+
+int
+store_incident_read(PGconn *conn, const char *code, struct store_incident *si,
+    char *err, size_t errlen)
+{
+	const char *params[1];
+	char idbuf[32];
+	PGresult *res;
+
+	if (store_incident_read_row(conn, code, si, err, errlen) == -1)
+		return -1;
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)si->id);
 	params[0] = idbuf;
 	if ((res = pgsync_exec(conn, STORE_EVENTS_SQL, 1, params, err,

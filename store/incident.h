@@ -64,6 +64,9 @@ int	store_incident_events(struct store_incident *, PGresult *);
  */
 int	store_incident_read(PGconn *, const char *, struct store_incident *,
 	    char *, size_t);
+/* The incident's row alone (n is 0, no events): as store_incident_read. */
+int	store_incident_read_row(PGconn *, const char *,
+	    struct store_incident *, char *, size_t);
 void	store_incident_free(struct store_incident *);
 
 /*
