@@ -25,6 +25,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "pgsync.h"
+#include "sdlisten.h"
 #include "sdnotify.h"
 #include "zone.h"
 
@@ -298,6 +299,12 @@ main(int argc, char *argv[])
 	log_init("sochid", d.cf.log_level);
 	if (migrate)
 		return do_migrate();
+	/*
+	 * Before anything is started: the passed sockets are made
+	 * close-on-exec and their variables cleared, so no child has them.
+	 */
+	if (sdlisten_init(err, sizeof(err)) == -1)
+		fatalx("socket activation: %s", err);
 	if (check_schema() == -1)
 		return 1;
 
@@ -318,6 +325,11 @@ main(int argc, char *argv[])
 	if (listener_init(d.base, &d.cf) == -1 ||
 	    http_api_init(d.base, &d.cf, d.rules, &d.zabbix_zone) == -1)
 		fatalx("cannot listen; see the messages above");
+	if (sdlisten_leftover(err, sizeof(err)))
+		fatalx("socket activation: systemd passed %s, which matches no "
+		    "listener of %s (set socket, listen_tcp or listen_http to "
+		    "it, or remove its Listen line from sochid.socket)", err,
+		    d.conf_path);
 	if (drafter_proc_init(d.base, d.exe, d.conf_path, debug) == -1)
 		fatalx("cannot start the drafter");
 	d.ev_term = evsignal_new(d.base, SIGTERM, stop_cb, NULL);
@@ -335,6 +347,7 @@ main(int argc, char *argv[])
 	db_writer_free();
 	listener_free();
 	http_api_free();
+	sdlisten_free();
 	drafter_proc_stop();
 	drafter_proc_free();
 	zone_free(&d.zone);
