@@ -6,7 +6,8 @@
 # none, and uninstalled only while it is still the example.
 . "$(dirname "$0")/lib.sh"
 d=$T/root
-mk() { make -s -C "$top_builddir" "$@"; }
+# Not as a part of the make check that runs this: no directory lines.
+mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$top_builddir" "$@"; }
 dir() { mk --eval='print-%: ; @echo $($*)' "print-$1"; }
 sbindir=$(dir sbindir) bindir=$(dir bindir) sysconfdir=$(dir sysconfdir)
 pkgdatadir=$(dir pkgdatadir) docdir=$(dir docdir) mandir=$(dir mandir)
