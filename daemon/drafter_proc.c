@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Watching the drafter.  See drafter_proc.h.
  */

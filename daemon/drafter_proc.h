@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochid's side of the drafter process (drafter.h): it starts the drafter
  * once it listens (fork, then exec of sochid itself, so the child starts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochid: takes events from monitoring systems and engineers and stores them
  * in PostgreSQL, answering each sender only after its event is committed.

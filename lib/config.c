@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Configuration.  Each key is one row of keys[] below: its section, name,
  * type, default and whether SIGHUP reloads it.  Defaults are applied by

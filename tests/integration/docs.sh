@@ -45,3 +45,13 @@ done
 [ $verbs -ge 20 ] && [ $opts -ge 20 ] || fail "read only $verbs commands and $opts options from sochi --help"
 [ ${#missing[@]} = 0 ] || fail "in sochi --help but not in sochi(1): ${missing[*]}"
 pass "every command and option of sochi --help is in sochi(1)"
+
+# The licence: LICENSE, and every source file saying which in its first lines.
+grep -q '^MIT License$' "$top_srcdir/LICENSE" || fail "LICENSE is not the MIT licence"
+unmarked=$(cd "$top_srcdir" && find lib store daemon cli office script sql tests/unit \
+	tests/integration tests/fuzz tests/bench -type f \( -name '*.[ch]' -o -name '*.sh' \
+	-o -name '*.sql' -o -path 'script/*' \) ! -name migrations.c ! -path '*/corpus/*' \
+	! -path '*/sandbox-*' ! -name '*.log' ! -name '*.trs' ! -name '*.o' -print |
+	while IFS= read -r f; do head -n 3 "$f" | grep -q 'SPDX-License-Identifier: MIT' || echo "$f"; done)
+[ -z "$unmarked" ] || fail "no SPDX-License-Identifier in: $unmarked"
+pass "LICENSE, and an SPDX line in every source file"
