@@ -118,7 +118,8 @@ static struct {
 	struct sbuf	 pbuf[P__COUNT]; /* a batch's parameters, while sending */
 	struct sbuf	 rowbuf;	/* one row's data, while submitting */
 	int		 starved;	/* a submitter was refused for the budget */
-	void		(*on_room)(void); /* tells the submitters */
+	void		(*on_room[4])(void); /* tell the submitters */
+	size_t		 non_room;	/* entries of on_room */
 	int		 schema_resets;	/* schema errors since the last commit */
 	int		 closing;	/* db_writer_free: refuse, send nothing */
 	int		 jmode;		/* journaling: new events go to the journal */
@@ -260,9 +261,11 @@ job_answer(struct wjob *job, const struct wresult *r)
 		w.stats.committed++;
 	job->done(job, r);
 	if (w.starved && w.stats.pending_bytes <= w.budget / 2) {
+		size_t i;
+
 		w.starved = 0;
-		if (w.on_room != NULL)
-			w.on_room();
+		for (i = 0; i < w.non_room; i++)
+			w.on_room[i]();
 	}
 }
 
@@ -599,17 +602,24 @@ db_writer_submit(struct wjob *job, const struct sochi_event *ev,
     const char *source, const char *by)
 {
 	struct event_row row;
-	struct wbatch *b;
 	char key[64];
 
 	if (row_make(ev, source, by, &row, &w.rowbuf, key, sizeof(key)) == -1)
 		return -1;
+	return db_writer_submit_row(job, &row);
+}
+
+int
+db_writer_submit_row(struct wjob *job, const struct event_row *row)
+{
+	struct wbatch *b;
+
 	if (w.jmode && !w.draining) {
 		job_hold(job, 0);
-		to_journal(&job, &row, 1, 0);
+		to_journal(&job, row, 1, 0);
 		return 0;
 	}
-	if ((b = batch_open(0)) == NULL || batch_add(b, job, &row, 0) == -1)
+	if ((b = batch_open(0)) == NULL || batch_add(b, job, row, 0) == -1)
 		return -1;
 	job_hold(job, slot_bytes(&b->slots[b->n - 1]));
 	w_kick();
@@ -682,10 +692,13 @@ db_writer_room(size_t bytes)
 	return 0;
 }
 
-void
+int
 db_writer_on_room(void (*cb)(void))
 {
-	w.on_room = cb;
+	if (w.non_room == sizeof(w.on_room) / sizeof(w.on_room[0]))
+		return -1;
+	w.on_room[w.non_room++] = cb;
+	return 0;
 }
 
 /*

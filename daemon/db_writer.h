@@ -66,6 +66,11 @@ int	db_writer_submit(struct wjob *, const struct sochi_event *,
 /* Queues n events to be stored together or not at all. */
 int	db_writer_submit_atomic(struct wjob **, const struct sochi_event *,
 	    size_t, const char *, const char *);
+/*
+ * Queues one row made elsewhere (a syslog line), batched with whatever else
+ * arrives; like db_writer_submit, journaled while the database is away.
+ */
+int	db_writer_submit_row(struct wjob *, const struct event_row *);
 /* Queues rows made elsewhere (webhook alerts), stored together or not at all. */
 int	db_writer_submit_rows(struct wjob **, const struct event_row *, size_t);
 /*
@@ -74,8 +79,11 @@ int	db_writer_submit_rows(struct wjob **, const struct event_row *, size_t);
  * HTTP answers 503.
  */
 int	db_writer_room(size_t);
-/* Called whenever the bytes held fall back below half the budget. */
-void	db_writer_on_room(void (*)(void));
+/*
+ * Called whenever the bytes held fall back below half the budget; each
+ * submitter that pauses registers one (at most 4), -1 when full.
+ */
+int	db_writer_on_room(void (*)(void));
 void	db_writer_stats(struct db_writer_stats *);
 void	db_writer_free(void);
 

@@ -30,6 +30,7 @@
 #include "http_server.h"
 #include "log.h"
 #include "sdlisten.h"
+#include "syslog_listener.h"
 
 struct hreq {
 	TAILQ_ENTRY(hreq) entry;	/* in the list of requests in flight */
@@ -487,12 +488,42 @@ out:
 	json_decref(root);
 }
 
+/* The syslog listeners' counters, as the "syslog" member of /healthz. */
+static int
+healthz_syslog(struct sbuf *b)
+{
+	struct syslog_stats ss;
+	const char *addr;
+	int rv = 0, tcp;
+
+	syslog_listener_stats(&ss);
+	rv |= sbuf_adds(b, ",\"syslog\":{");
+	for (tcp = 0; tcp < 2; tcp++) {
+		rv |= sbuf_adds(b, tcp ? ",\"tcp\":" : "\"udp\":");
+		if ((addr = syslog_listener_addr(tcp)) != NULL)
+			rv |= sbuf_add_json_string(b, addr, strlen(addr));
+		else
+			rv |= sbuf_adds(b, "null");
+	}
+	rv |= sbuf_printf(b, ",\"received\":%llu,\"disallowed\":%llu,"
+	    "\"malformed\":%llu,\"unmatched\":%llu,\"match_errors\":%llu,"
+	    "\"stored\":%llu,\"journaled\":%llu,\"refused\":%llu,"
+	    "\"pending\":%zu,\"connections\":%zu,\"paused\":%zu}",
+	    (unsigned long long)ss.received, (unsigned long long)ss.disallowed,
+	    (unsigned long long)ss.malformed, (unsigned long long)ss.unmatched,
+	    (unsigned long long)ss.match_errors, (unsigned long long)ss.stored,
+	    (unsigned long long)ss.journaled, (unsigned long long)ss.refused,
+	    ss.pending, ss.connections, ss.paused);
+	return rv;
+}
+
 static void
 get_healthz(struct http_req *req)
 {
 	struct db_writer_stats st;
+	struct sbuf b = SBUF_INIT;
 	const char *status;
-	char body[320];
+	int rv = 0;
 
 	/*
 	 * ok: connected, nothing past its deadline.  stalled: connected, but a
@@ -501,16 +532,21 @@ get_healthz(struct http_req *req)
 	 */
 	db_writer_stats(&st);
 	status = st.stalled ? "stalled" : !st.connected ? "degraded" : "ok";
-	snprintf(body, sizeof(body), "{\"status\":\"%s\",\"database\":\"%s\","
+	rv |= sbuf_printf(&b, "{\"status\":\"%s\",\"database\":\"%s\","
 	    "\"pending\":%zu,\"pending_bytes\":%zu,\"journaling\":%s,"
-	    "\"journal_events\":%zu,\"journal_seconds\":%lld}", status,
+	    "\"journal_events\":%zu,\"journal_seconds\":%lld", status,
 	    st.connected ? "connected" : "unavailable", st.pending,
 	    st.pending_bytes, st.journaling ? "true" : "false",
 	    st.journal_events, (long long)(st.journal_age / 1000000));
-	if (strcmp(status, "ok") == 0)
-		reply_json(req, 200, "OK", NULL, body);
+	rv |= healthz_syslog(&b);
+	rv |= sbuf_addc(&b, '}');
+	if (rv != 0)
+		http_reply(req, 503, "Service Unavailable", NULL, NULL, "", 0);
+	else if (strcmp(status, "ok") == 0)
+		reply_json(req, 200, "OK", NULL, b.data);
 	else
-		reply_json(req, 503, "Service Unavailable", NULL, body);
+		reply_json(req, 503, "Service Unavailable", NULL, b.data);
+	sbuf_free(&b);
 }
 
 static void

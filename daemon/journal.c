@@ -268,8 +268,11 @@ pipe_cb(evutil_socket_t fd, short what, void *arg)
 		}
 	}
 	free(res);
-	memmove(j.waits, j.waits + k, (j.nwaits - k) * sizeof(*j.waits));
-	j.nwaits -= k;
+	if (k > 0) {
+		memmove(j.waits, j.waits + k,
+		    (j.nwaits - k) * sizeof(*j.waits));
+		j.nwaits -= k;
+	}
 	j.waitbytes = 0;
 	pthread_mutex_lock(&j.mu);
 	j.waitbytes = j.pend.len;

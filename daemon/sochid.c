@@ -28,6 +28,7 @@
 #include "pgsync.h"
 #include "sdlisten.h"
 #include "sdnotify.h"
+#include "syslog_listener.h"
 #include "zone.h"
 
 #ifndef PACKAGE_VERSION
@@ -105,6 +106,7 @@ stop_cb(evutil_socket_t sig, short what, void *arg)
 	sdnotify("STOPPING=1");
 	listener_drain();
 	http_api_drain();
+	syslog_listener_drain();
 	clock_gettime(CLOCK_MONOTONIC, &d.drain_deadline);
 	d.drain_deadline.tv_sec += d.cf.write_timeout + 5;
 	d.ev_drain = event_new(d.base, -1, EV_PERSIST, drain_cb, NULL);
@@ -324,12 +326,14 @@ main(int argc, char *argv[])
 	if (conffile_zone(d.cf.timezone, &d.zone, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	if (listener_init(d.base, &d.cf) == -1 ||
-	    http_api_init(d.base, &d.cf, d.rules, &d.zabbix_zone) == -1)
+	    http_api_init(d.base, &d.cf, d.rules, &d.zabbix_zone) == -1 ||
+	    syslog_listener_init(d.base, &d.cf) == -1)
 		fatalx("cannot listen; see the messages above");
 	if (sdlisten_leftover(err, sizeof(err)))
 		fatalx("socket activation: systemd passed %s, which matches no "
-		    "listener of %s (set socket, listen_tcp or listen_http to "
-		    "it, or remove its Listen line from sochid.socket)", err,
+		    "listener of %s (set socket, listen_tcp, listen_http or "
+		    "listen_syslog_* to it, or remove its Listen line from "
+		    "sochid.socket)", err,
 		    d.conf_path);
 	if (drafter_proc_init(d.base, d.exe, d.conf_path, debug) == -1)
 		fatalx("cannot start the drafter");
@@ -344,8 +348,13 @@ main(int argc, char *argv[])
 	sdnotify("READY=1\nSTATUS=accepting events");
 	event_base_dispatch(d.base);
 
-	/* The writer first: it answers what it still holds. */
+	/*
+	 * The writer first: it answers what it still holds.  Syslog reads
+	 * nothing more once it does (a second signal ends the loop undrained).
+	 */
+	syslog_listener_drain();
 	db_writer_free();
+	syslog_listener_free();
 	listener_free();
 	http_api_free();
 	sdlisten_free();

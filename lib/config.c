@@ -84,6 +84,8 @@ static const struct ckey keys[] = {
 	    100000, 0 },
 	{ "sochid", "max_clients_http", CT_INT, OFF(max_clients_http), "1024",
 	    1, 100000, 0 },
+	{ "sochid", "max_clients_syslog", CT_INT, OFF(max_clients_syslog),
+	    "256", 1, 100000, 0 },
 	{ "sochid", "auth_timeout", CT_INT, OFF(auth_timeout), "10", 1, 3600,
 	    0 },
 	{ "sochid", "idle_timeout", CT_INT, OFF(idle_timeout), "300", 1, 86400,
@@ -179,10 +181,13 @@ struct parse_ctx {
 	char		*err;		/* first error, without file and line */
 	size_t		 errlen;	/* its size */
 	int		 failed;	/* an error was recorded */
-	unsigned char	 seen[64];	/* keys[] rows already given */
+	unsigned char	 seen[96];	/* keys[] rows already given */
 	int		 phases_given;	/* [phases] appeared: defaults dropped */
 	config_zone_check zone_ok;	/* the caller's zone lookup, or NULL */
 };
+/* A key added past seen[]'s size would be marked outside it. */
+_Static_assert(sizeof(keys) / sizeof(keys[0]) <=
+    sizeof(((struct parse_ctx *)0)->seen), "seen[] is smaller than keys[]");
 
 const char *
 log_level_name(enum log_level l)

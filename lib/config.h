@@ -74,6 +74,7 @@ struct sochi_config {
 	long		 max_clients_unix; /* Unix socket connections at once */
 	long		 max_clients_tcp; /* NDJSON-over-TCP connections at once */
 	long		 max_clients_http; /* HTTP connections at once */
+	long		 max_clients_syslog; /* syslog-over-TCP connections at once */
 	long		 auth_timeout;	/* seconds a TCP client has to authenticate */
 	long		 idle_timeout;	/* seconds a connection may wait, idle */
 	long		 http_request_timeout; /* seconds for a whole HTTP request */

@@ -632,7 +632,18 @@ syslog_parse(const char *s, size_t n, const struct syslog_opts *o,
 	m->severity = pri % 8;
 	if (i + 1 < n && s[i] == '1' && s[i + 1] == ' ')
 		return parse5424(s, n, i + 2, o, m, err, errlen);
-	return parse3164(s, n, i, o, m, err, errlen);
+	if (parse3164(s, n, i, o, m, err, errlen) == -1)
+		return -1;
+	/*
+	 * RFC 3164 says nothing of the header's bytes; what is not UTF-8
+	 * could not be stored (the host is in the event's source).
+	 */
+	if (syslog_utf8_check(m->host, strlen(m->host), NULL) == -1)
+		return fail(err, errlen, "HOSTNAME: invalid UTF-8");
+	if (syslog_utf8_check(m->app, strlen(m->app), NULL) == -1 ||
+	    syslog_utf8_check(m->procid, strlen(m->procid), NULL) == -1)
+		return fail(err, errlen, "TAG: invalid UTF-8");
+	return 0;
 }
 
 void

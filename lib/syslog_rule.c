@@ -771,8 +771,10 @@ syslog_row_make(const struct syslog_msg *m, const struct syslog_action *act,
 		    act->rule->incident : "host";
 		char *copy = strdup(inc), *part, *save = NULL;
 
-		if (copy == NULL)
+		if (copy == NULL) {
+			syslog_row_free(sr);
 			return -1;
+		}
 		for (part = strtok_r(copy, ", ", &save); part != NULL;
 		    part = strtok_r(NULL, ", ", &save)) {
 			if (sr->grp.len > 0)
@@ -790,6 +792,7 @@ syslog_row_make(const struct syslog_msg *m, const struct syslog_action *act,
 	if (o == NULL || d == NULL) {
 		json_decref(o);
 		json_decref(d);
+		syslog_row_free(sr);
 		return -1;
 	}
 	{

@@ -185,8 +185,8 @@ pass "no automatic 詳報 for an incident classified none; the log says why"
 
 # Two daemons on one database: the same recovery makes one draft.
 sandbox down --sochid
-sed -e "s|^socket = .*|socket = $T/a.sock|" -e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" "$SOCHI_CONFIG" >"$T/a.conf"
-sed -e "s|^socket = .*|socket = $T/b.sock|" -e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" "$SOCHI_CONFIG" >"$T/b.conf"
+sed -e "s|^socket = .*|socket = $T/a.sock|" -e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" -e "s/^listen_syslog_tcp = .*/listen_syslog_tcp =/" "$SOCHI_CONFIG" >"$T/a.conf"
+sed -e "s|^socket = .*|socket = $T/b.sock|" -e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" -e "s/^listen_syslog_tcp = .*/listen_syslog_tcp =/" "$SOCHI_CONFIG" >"$T/b.conf"
 "$SOCHID" -f "$T/a.conf" >"$T/a.log" 2>&1 & a=$!
 "$SOCHID" -f "$T/b.conf" >"$T/b.log" 2>&1 & b=$!
 extra_pids+=("$a" "$b")

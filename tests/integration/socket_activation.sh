@@ -17,8 +17,8 @@ sandbox down --sochid >/dev/null
 log=$SOCHI_SANDBOX_DIR/sochid.log
 : >"$log"
 
-sock=$SOCHI_SOCKET tcp=$SOCHI_TCP http=${SOCHI_HTTP#http://}
-systemd-socket-activate -l "$sock" -l "$tcp" -l "$http" \
+sock=$SOCHI_SOCKET tcp=$SOCHI_TCP http=${SOCHI_HTTP#http://} syslog=$SOCHI_SYSLOG
+systemd-socket-activate -l "$sock" -l "$tcp" -l "$http" -l "$syslog" \
 	"$SOCHID" -f "$SOCHI_CONFIG" >>"$log" 2>&1 </dev/null &
 pid=$!
 # systemd-socket-activate execs sochid in its place: the same process.
@@ -35,6 +35,7 @@ grep -q "ready (pid $pid)" "$log" || fail "sochid is not the activated process: 
 expect_match "Unix listener" "$(cat "$log")" "listening on $sock \(socket from systemd\)"
 expect_match "TCP listener" "$(cat "$log")" "listening for NDJSON on tcp $tcp \(socket from systemd\)"
 expect_match "HTTP listener" "$(cat "$log")" "listening for HTTP on $http \(socket from systemd\)"
+expect_match "syslog listener" "$(cat "$log")" "listen_syslog_tcp $syslog: socket from systemd"
 pass "started by the first connection; the Unix socket answers"
 
 act() { echo "{\"kind\":\"action\",\"incident\":\"$inc\",\"at\":\"2026-11-20T12:0$1:00+09:00\",\"text\":\"$2\",\"key\":\"sa-$1\"}"; }
@@ -53,7 +54,7 @@ pass "TCP and HTTP served on the passed sockets"
 drafter=$(pgrep -P "$pid" -f 'sochid: drafter' | head -n 1 || true)
 wait_for 10 'drafter=$(pgrep -P "$pid" -f "sochid: drafter" | head -n 1); [ -n "$drafter" ]' ||
 	fail "no drafter under sochid"
-passed=$(for fd in 3 4 5; do readlink "/proc/$pid/fd/$fd"; done)
+passed=$(for fd in 3 4 5 6; do readlink "/proc/$pid/fd/$fd"; done)
 expect_match "sochid holds the passed sockets" "$(head -n 1 <<<"$passed")" '^socket:'
 for s in $passed; do
 	for f in /proc/"$drafter"/fd/*; do

@@ -210,6 +210,10 @@ test_refused(void **state)
 	parse_bad("<13>1 2026-11-25T03:45:00Z h a p m - \xef\xbb\xbf\xc0\xaf",
 	    43, "invalid UTF-8");
 	parse_bad("<13>Nov 25 12:40:00 rtr1 x: a\0b", 31, "NUL");
+	parse_bad("<13>Nov 25 12:40:00 rtr\xff" "1 x: y", 30,
+	    "HOSTNAME: invalid UTF-8");
+	parse_bad("<13>Nov 25 12:40:00 rtr1 x\xc0[1]: y", 33,
+	    "TAG: invalid UTF-8");
 	parse_bad("<13>1 2026-11-25T03:45:00Z h a p m [x y=\"1]", 42,
 	    "closing \"");
 	parse_bad("<13>1 2026-11-25T03:45:00Z h a p m [x", 37, "expected ]");
