@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diff.h"
 #include "write.h"
 
 static int	cmd_diff_exec(struct cli *, int, char **);
@@ -24,36 +25,13 @@ diff_usage(FILE *fp)
 	    "Exit status 1 when they differ.\n");
 }
 
-static size_t
-split(char *s, char ***out)
-{
-	size_t n = 0, cap = 64;
-	char **v = malloc(cap * sizeof(*v)), *nl;
-
-	while (v != NULL && *s != '\0') {
-		if (n == cap) {
-			cap *= 2;
-			v = realloc(v, cap * sizeof(*v));
-			if (v == NULL)
-				break;
-		}
-		v[n++] = s;
-		if ((nl = strchr(s, '\n')) == NULL)
-			break;
-		*nl = '\0';
-		s = nl + 1;
-	}
-	*out = v;
-	return n;
-}
-
 static int
 cmd_diff_exec(struct cli *cli, int argc, char **argv)
 {
 	struct wargs w;
-	char code[80], *a, *b, **la, **lb;
-	size_t na, nb, i, j;
-	unsigned *lcs;
+	char code[80], *a, *b;
+	struct diff d;
+	size_t i;
 	int rv, va, vb, changed = 0;
 	int64_t a64, b64;
 
@@ -74,34 +52,19 @@ cmd_diff_exec(struct cli *cli, int argc, char **argv)
 		free(a);
 		return EXIT_TROUBLE;
 	}
-	na = split(a, &la);
-	nb = split(b, &lb);
-	/* Longest common subsequence, then walk it: small documents. */
-	lcs = calloc((na + 1) * (nb + 1), sizeof(*lcs));
-	for (i = na; i-- > 0;)
-		for (j = nb; j-- > 0;)
-			lcs[i * (nb + 1) + j] = strcmp(la[i], lb[j]) == 0 ?
-			    lcs[(i + 1) * (nb + 1) + j + 1] + 1 :
-			    (lcs[(i + 1) * (nb + 1) + j] > lcs[i * (nb + 1) + j +
-			    1] ? lcs[(i + 1) * (nb + 1) + j] :
-			    lcs[i * (nb + 1) + j + 1]);
-	printf("--- %s version %d\n+++ %s version %d\n", code, va, code, vb);
-	for (i = 0, j = 0; i < na || j < nb;) {
-		if (i < na && j < nb && strcmp(la[i], lb[j]) == 0) {
-			i++;
-			j++;
-		} else if (j < nb && (i == na || lcs[i * (nb + 1) + j + 1] >=
-		    lcs[(i + 1) * (nb + 1) + j])) {
-			printf("+ %s\n", lb[j++]);
-			changed = 1;
-		} else {
-			printf("- %s\n", la[i++]);
-			changed = 1;
-		}
+	if (diff_lines(a, b, &d) == -1) {
+		fprintf(stderr, "sochi diff: out of memory\n");
+		free(a);
+		free(b);
+		return EXIT_TROUBLE;
 	}
-	free(lcs);
-	free(la);
-	free(lb);
+	printf("--- %s version %d\n+++ %s version %d\n", code, va, code, vb);
+	for (i = 0; i < d.n; i++)
+		if (d.v[i].op != DIFF_SAME)
+			printf("%c %.*s\n", d.v[i].op == DIFF_ADD ? '+' : '-',
+			    (int)d.v[i].len, d.v[i].text);
+	changed = d.changed > 0;
+	diff_free(&d);
 	free(a);
 	free(b);
 	return changed ? EXIT_FINDINGS : 0;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drafts.h"
 #include "pgsync.h"
 #include "write.h"
 
@@ -56,8 +57,10 @@ cmd_drafts_exec(struct cli *cli, int argc, char **argv)
 	struct wargs w;
 	char code[80], id[32], err[512];
 	const char *p[1] = { id };
+	struct store_drafts sd;
 	PGresult *res;
-	int rv, i;
+	size_t i;
+	int rv;
 
 	if ((rv = wargs_parse("drafts", argc, argv, WO(W_INCIDENT),
 	    drafts_usage, &w)) != 0)
@@ -67,30 +70,29 @@ cmd_drafts_exec(struct cli *cli, int argc, char **argv)
 		return EXIT_TROUBLE;
 	if (cli_load_zone(cli) == -1)
 		return EXIT_TROUBLE;
-	res = pgsync_exec(cli->conn, "select d.version, min(d.trigger), "
-	    "(extract(epoch from min(d.generated_at)) * 1000000)::bigint, "
-	    "string_agg(d.format, ',' "
-	    "order by d.format), exists (select 1 from event e where "
-	    "e.incident_id = $1 and e.id > min(d.last_event)) from draft d "
-	    "where d.incident_id = $1 group by d.version order by d.version", 1,
-	    p, err, sizeof(err));
-	if (res == NULL) {
+	p[0] = code;
+	if ((res = pgsync_exec(cli->conn, STORE_DRAFTS_SQL, 1, p, err,
+	    sizeof(err))) == NULL) {
 		fprintf(stderr, "sochi drafts: %s\n", err);
 		return EXIT_TROUBLE;
 	}
-	for (i = 0; i < PQntuples(res); i++) {
+	if (store_drafts_rows(&sd, res) == -1) {
+		fprintf(stderr, "sochi drafts: out of memory\n");
+		store_drafts_free(&sd);
+		return EXIT_TROUBLE;
+	}
+	for (i = 0; i < sd.n; i++) {
 		struct sbuf t = SBUF_INIT;
 
 		/* In the carrier's zone, with its offset: never bare UTC. */
-		cli_local_time(cli, strtoll(PQgetvalue(res, i, 2), NULL, 10), 1,
-		    &t);
-		printf("%s\t%s\t%s\t%s\t%s\n", PQgetvalue(res, i, 0),
-		    PQgetvalue(res, i, 1), t.data, PQgetvalue(res, i, 3),
-		    strcmp(PQgetvalue(res, i, 4), "t") == 0 ? "stale" : "current");
+		cli_local_time(cli, sd.v[i].made, 1, &t);
+		printf("%d\t%s\t%s\t%s\t%s\n", sd.v[i].version,
+		    sd.v[i].trigger, t.data, sd.v[i].formats, sd.v[i].stale ?
+		    "stale" : "current");
 		sbuf_free(&t);
 	}
-	if (PQntuples(res) == 0)
+	if (sd.n == 0)
 		fprintf(stderr, "sochi: %s has no drafts yet\n", code);
-	PQclear(res);
+	store_drafts_free(&sd);
 	return 0;
 }

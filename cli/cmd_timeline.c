@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sochi timeline [-i CODE] [--follow] [--format csv [--all]]: the
- * ＜詳細な措置模様＞ block, as in the report; with --follow it is drawn again
- * whenever an event arrives; as CSV it is a table for auditors.
+ * sochi timeline [-i CODE] [--who] [--follow] [--format csv [--all]]: the
+ * ＜詳細な措置模様＞ block, as in the report; with --who each entry says who
+ * really sent it; with --follow it is drawn again whenever an event
+ * arrives; as CSV it is a table for auditors.
  */
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "csv.h"
@@ -19,8 +22,9 @@
 static int	cmd_timeline_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_timeline_entry = {
-	"timeline", "[-i CODE] [--follow] [--format csv [--all]]",
-	"the 詳細な措置模様 block; --follow redraws it", cmd_timeline_exec
+	"timeline", "[-i CODE] [--who] [--follow] [--format csv [--all]]",
+	"the 詳細な措置模様 block; --who: who sent each entry; --follow "
+	"redraws it", cmd_timeline_exec
 };
 
 static volatile sig_atomic_t stop;
@@ -35,11 +39,15 @@ on_signal(int sig)
 static void
 timeline_usage(FILE *fp)
 {
-	fprintf(fp, "usage: sochi timeline [-i CODE] [--follow] [--interval SEC]\n"
+	fprintf(fp, "usage: sochi timeline [-i CODE] [--who] [--follow] "
+	    "[--interval SEC]\n"
 	    "       sochi timeline [-i CODE] --format csv [--all]\n"
 	    "Prints the ＜詳細な措置模様＞ block of an incident, as in its report.\n"
 	    "  -i, --incident CODE  the incident (default: $SOCHI_INCIDENT, else the\n"
 	    "                       only open incident)\n"
+	    "      --who            under each entry, who sent it: its source (a\n"
+	    "                       token's or webhook's name, local:UID) and, for\n"
+	    "                       a local sender, recorded_by as a login name\n"
 	    "      --follow         draw it again whenever an event arrives, until\n"
 	    "                       interrupted\n"
 	    "      --interval SEC   how often --follow looks (default 1)\n"
@@ -52,8 +60,29 @@ timeline_usage(FILE *fp)
 	    "                       too, with their state, for audits\n");
 }
 
+/*
+ * A uid's login name on this machine, or NULL.  The uid is what sochid
+ * saw on the socket (SO_PEERCRED); the name is this machine's, looked up
+ * when the block is drawn.
+ */
+static const char *
+login_name(const char *uid, void *arg)
+{
+	struct passwd *pw;
+	char *end;
+	unsigned long u;
+
+	(void)arg;
+	u = strtoul(uid, &end, 10);
+	if (*uid == '\0' || *end != '\0' || u > (uid_t)-1)
+		return NULL;
+	if ((pw = getpwuid((uid_t)u)) == NULL)
+		return NULL;
+	return pw->pw_name;
+}
+
 static int
-draw(struct cli *cli, const char *code, int clear, int64_t *seen)
+draw(struct cli *cli, const char *code, int clear, int who, int64_t *seen)
 {
 	struct store_incident ci;
 	struct timeline tl;
@@ -72,7 +101,10 @@ draw(struct cli *cli, const char *code, int clear, int64_t *seen)
 		store_incident_free(&ci);
 		return -1;
 	}
-	timeline_text_block(&tl, &cli->zone, &b);
+	if (who)
+		timeline_text_block_who(&tl, &cli->zone, login_name, NULL, &b);
+	else
+		timeline_text_block(&tl, &cli->zone, &b);
 	if (clear)
 		fputs("\033[H\033[2J", stdout);
 	if (clear) {
@@ -129,6 +161,7 @@ cmd_timeline_exec(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "incident", required_argument, NULL, 'i' },
+		{ "who", no_argument, NULL, 'W' },
 		{ "follow", no_argument, NULL, 'F' },
 		{ "interval", required_argument, NULL, 'I' },
 		{ "format", required_argument, NULL, 'f' },
@@ -138,12 +171,13 @@ cmd_timeline_exec(struct cli *cli, int argc, char **argv)
 	};
 	const char *incident = NULL, *format = "text";
 	char code[80];
-	int ch, follow = 0, interval = 1, all = 0;
+	int ch, follow = 0, interval = 1, all = 0, who = 0;
 	int64_t seen = -1;
 
 	while ((ch = getopt_long(argc, argv, "i:f:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i': incident = optarg; break;
+		case 'W': who = 1; break;
 		case 'F': follow = 1; break;
 		case 'f': format = optarg; break;
 		case 'a': all = 1; break;
@@ -175,6 +209,11 @@ cmd_timeline_exec(struct cli *cli, int argc, char **argv)
 		    "block shows the entries as they stand)\n");
 		return EXIT_TROUBLE;
 	}
+	if (who && strcmp(format, "csv") == 0) {
+		fprintf(stderr, "sochi timeline: --who goes with the block (the "
+		    "CSV has its source and recorded_by columns)\n");
+		return EXIT_TROUBLE;
+	}
 	if (follow && strcmp(format, "csv") == 0) {
 		fprintf(stderr, "sochi timeline: --follow draws the block; it does "
 		    "not go with --format csv\n");
@@ -185,11 +224,11 @@ cmd_timeline_exec(struct cli *cli, int argc, char **argv)
 	if (strcmp(format, "csv") == 0)
 		return csv(cli, code, all) == -1 ? EXIT_TROUBLE : 0;
 	if (!follow)
-		return draw(cli, code, 0, &seen) == -1 ? EXIT_TROUBLE : 0;
+		return draw(cli, code, 0, who, &seen) == -1 ? EXIT_TROUBLE : 0;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	while (!stop) {
-		if (draw(cli, code, 1, &seen) == -1)
+		if (draw(cli, code, 1, who, &seen) == -1)
 			return EXIT_TROUBLE;
 		sleep((unsigned)interval);
 	}

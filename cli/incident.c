@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "conffile.h"
+#include "drafts.h"
 #include "incident.h"
 #include "pgsync.h"
 #include "rfc3339.h"
@@ -280,11 +281,8 @@ cli_draft_body(struct cli *cli, const char *code, int version,
 	snprintf(vb, sizeof(vb), "%d", version);
 	if (cli_db(cli) == -1)
 		return NULL;
-	res = pgsync_exec(cli->conn, "select d.body from draft d join incident "
-	    "i on i.id = d.incident_id where i.code = $1 and d.version = $2 "
-	    "and d.body is not null "
-	    "order by d.format = $3 desc, d.format = 'text' desc limit 1", 3, p,
-	    err, sizeof(err));
+	res = pgsync_exec(cli->conn, STORE_DRAFT_BODY_SQL, 3, p, err,
+	    sizeof(err));
 	if (res == NULL || PQntuples(res) == 0) {
 		fprintf(stderr, "sochi: %s has no draft version %d\n", code,
 		    version);

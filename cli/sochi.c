@@ -3,10 +3,12 @@
  * sochi: the on-call engineer's command line.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,8 +56,9 @@ usage(FILE *fp)
 
 	fprintf(fp, "usage: sochi [-V] [-c file] [--socket path] [--db conninfo] "
 	    "command [args]\n"
-	    "  -c, --config FILE  read FILE (default: $SOCHI_CONFIG, else "
-	    SOCHI_DEFAULT_CONFIG ")\n"
+	    "  -c, --config FILE  read FILE alone (default: $SOCHI_CONFIG, else "
+	    SOCHI_DEFAULT_CONFIG ",\n"
+	    "                     then ~/.config/sochi/sochi.conf over it)\n"
 	    "  --socket PATH      sochid's socket (default: $SOCHI_SOCKET, "
 	    "else the config's)\n"
 	    "  --db CONNINFO      the database for reading (default: the "
@@ -66,6 +69,52 @@ usage(FILE *fp)
 		fprintf(fp, "  %-8s %s\n           %s\n", (*c)->name, (*c)->usage,
 		    (*c)->summary);
 	fprintf(fp, "\n`sochi COMMAND --help` describes one command.\n");
+}
+
+/* A group's name, or its number when it has none. */
+static const char *
+group_name(gid_t gid, char *buf, size_t len)
+{
+	struct group *gr = getgrgid(gid);
+
+	if (gr != NULL)
+		return gr->gr_name;
+	snprintf(buf, len, "%u", (unsigned)gid);
+	return buf;
+}
+
+/*
+ * The socket (or its folder) does not let this user in: say which group
+ * it is open to, since joining it is what an engineer asks for.
+ */
+static void
+denied(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)], gbuf[16], *slash;
+	const char *what = "socket", *where = path, *grp;
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	if (stat(path, &st) == -1) {
+		/* Not even to be looked at: the folder is closed. */
+		if (slash == NULL || stat(dir, &st) == -1) {
+			fprintf(stderr, "sochi: cannot write to sochid's socket "
+			    "%s: %s; ask an administrator which group may "
+			    "(socket_group in sochid.conf)\n", path,
+			    strerror(EACCES));
+			return;
+		}
+		what = "folder";
+		where = dir;
+	}
+	grp = group_name(st.st_gid, gbuf, sizeof(gbuf));
+	fprintf(stderr, "sochi: cannot write to sochid's socket %s: %s; the "
+	    "%s %s is open to the group %s (mode %04o): ask an administrator "
+	    "to add you to it (usermod -aG %s YOUR_LOGIN), then log in "
+	    "again\n", path, strerror(EACCES), what, where, grp,
+	    (unsigned)(st.st_mode & 07777), grp);
 }
 
 int
@@ -86,9 +135,12 @@ cli_connect(const struct cli *cli)
 		return -1;
 	}
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		fprintf(stderr, "sochi: cannot reach sochid at %s: %s (is sochid "
-		    "running? set SOCHI_SOCKET or --socket)\n", cli->socket,
-		    strerror(errno));
+		if (errno == EACCES || errno == EPERM)
+			denied(cli->socket);
+		else
+			fprintf(stderr, "sochi: cannot reach sochid at %s: %s (is "
+			    "sochid running? set SOCHI_SOCKET or --socket)\n",
+			    cli->socket, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -109,7 +161,7 @@ main(int argc, char *argv[])
 	const struct cmd_entry *const *c;
 	struct cli cli;
 	const char *file = NULL, *sock = NULL, *env;
-	char err[1024];
+	char err[1024], conf_used[2100];
 	int ch, rv;
 
 	memset(&cli, 0, sizeof(cli));
@@ -144,10 +196,13 @@ main(int argc, char *argv[])
 		return 2;
 	}
 
-	/* The config is optional for the CLI: its defaults suffice. */
-	cli.conf_path = conffile_path(file);
+	/*
+	 * The config is optional for the CLI: its defaults suffice.  It reads
+	 * sochid.conf, which holds no secret, and the user's own file over it.
+	 */
+	cli.conf_path = conf_used;
 	config_init(&cli.cf);
-	if (conffile_load(&cli.cf, cli.conf_path, file != NULL, err,
+	if (conffile_load_cli(&cli.cf, file, conf_used, sizeof(conf_used), err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "sochi: %s\n", err);
 		config_free(&cli.cf);

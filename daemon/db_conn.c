@@ -57,6 +57,7 @@ struct db_conn {
 	uint64_t	 rng;		/* xorshift state for the jitter */
 	int		 ever_ready;	/* a connection was set up before */
 	int		 outage_logged;	/* the current outage was logged */
+	char		 logged_why[512]; /* ... and why, as it was last said */
 	int		 digest_warned;	/* the functions' digest differed */
 	int		 schema_warned;	/* the schema's version was too old */
 	char		**listen_sql;	/* "listen NAME" per channel */
@@ -129,6 +130,20 @@ one_line(char *dst, size_t len, const char *msg)
 		dst[o++] = msg[i];
 	}
 	dst[o] = '\0';
+}
+
+/*
+ * A NOTICE or WARNING the server sends (libpq would print it, several
+ * lines maybe, straight to standard error): one line of the log instead.
+ */
+static void
+dbc_notice(void *arg, const char *msg)
+{
+	struct db_conn *c = arg;
+	char line[1024];
+
+	one_line(line, sizeof(line), msg);
+	log_warnx("db %s: the server says: %s", c->name, line);
 }
 
 static unsigned
@@ -252,6 +267,20 @@ dbc_check_done(struct db_req *r, struct db_result *res)
 		dbc_fail(c, why, 0);
 		return;
 	}
+	/*
+	 * A standby (or a server set default_transaction_read_only) answers
+	 * everything but a write: a connection that must write is no
+	 * connection there.  Failing it here, before it is ready, makes it an
+	 * outage like a server that refuses connections (the writer journals
+	 * at once, the attempts back off), where failing each batch would
+	 * send them round and round.
+	 */
+	if (c->cf.writable && strcmp(PQgetvalue(res->res, 0, 5), "on") == 0) {
+		PQclear(res->res);
+		dbc_fail(c, "the server is read-only (a standby, or "
+		    "default_transaction_read_only is on)", 0);
+		return;
+	}
 	if (c->cf.digest != NULL &&
 	    strcmp(PQgetvalue(res->res, 0, 1), c->cf.digest) != 0 &&
 	    !c->digest_warned) {
@@ -320,7 +349,19 @@ dbc_connected(struct db_conn *c)
 static void
 dbc_connect_step(struct db_conn *c)
 {
-	switch (PQconnectPoll(c->pg)) {
+	PostgresPollingStatusType st = PQconnectPoll(c->pg);
+
+	/*
+	 * In that step libpq may have closed its socket and opened another
+	 * (the next host of a multi-host conninfo, the next address of a
+	 * name), which the kernel most likely gave the same number.  The
+	 * closed one left epoll with it; a watch kept because the number and
+	 * the direction did not change would never fire for the new one, and
+	 * the attempt would hang until its deadline, every time.  So the
+	 * watch is made anew after every step.
+	 */
+	dbc_watch(c, -1, 0);
+	switch (st) {
 	case PGRES_POLLING_OK:
 		dbc_connected(c);
 		return;
@@ -363,6 +404,7 @@ dbc_connect(struct db_conn *c)
 		dbc_fail(c, "out of memory", 0);
 		return;
 	}
+	PQsetNoticeProcessor(c->pg, dbc_notice, c);
 	/* A local server that is not there fails at once. */
 	if (PQstatus(c->pg) == CONNECTION_BAD) {
 		dbc_fail(c, PQerrorMessage(c->pg), 0);
@@ -385,13 +427,20 @@ dbc_teardown(struct db_conn *c, const char *why, int timed_out)
 	struct db_result res;
 	unsigned wait;
 
+	/*
+	 * An outage is said once, and again only when its reason changes (a
+	 * server that was down comes back read-only, say): every failed
+	 * attempt would fill the log.
+	 */
 	if (c->closing)
 		log_debug("db %s: closed", c->name);
-	else if (!c->outage_logged)
+	else if (!c->outage_logged || strcmp(why, c->logged_why) != 0)
 		log_warnx("db %s: %s%s", c->name, why, c->ever_ready ?
 		    "; reconnecting" : "; retrying");
 	else
 		log_debug("db %s: attempt failed: %s", c->name, why);
+	if (why != c->logged_why)
+		snprintf(c->logged_why, sizeof(c->logged_why), "%s", why);
 	if (c->state == DBC_CONNECTING || c->state == DBC_SETUP ||
 	    c->state == DBC_FAILING)
 		c->stats.failures++;
@@ -715,7 +764,7 @@ db_conn_new(struct event_base *base, const struct db_conn_config *cf)
 	    "set_config('idle_in_transaction_session_timeout', $1, false), "
 	    "case when current_setting('server_version_num')::int >= 140000 "
 	    "then set_config('client_connection_check_interval', '1000', "
-	    "false) end");
+	    "false) end, current_setting('transaction_read_only')");
 	c->setup[k].sql = strdup(sql);
 	c->setup[k].nparams = 1;
 	c->setup[k].params = c->timeout_param;

@@ -7,7 +7,11 @@
  *   jittered backoff (never PQreset), with TCP keepalives and
  *   tcp_user_timeout in the conninfo, and a deadline on connecting too;
  * - checks on every (re)connection that the schema is at least the version
- *   this build needs and whether the functions are this build's, sets the
+ *   this build needs and whether the functions are this build's, and, for
+ *   a connection that writes, that the session is not read-only (a
+ *   standby, default_transaction_read_only): such a server is treated as
+ *   one that is down, so that the next attempt looks again (the next host
+ *   of a multi-host conninfo, a standby promoted meanwhile); then sets the
  *   server-side statement timeout, LISTENs, and prepares its statements;
  * - puts a deadline on every request: past it the connection is dropped
  *   and reconnected (a cancel request would block the loop), and every
@@ -73,6 +77,7 @@ struct db_conn_config {
 	int		 depth;		/* requests in the pipeline at once */
 	int		 schema_version; /* the least version this build works with */
 	const char	*digest;	/* this build's functions, or NULL */
+	int		 writable;	/* refuse a read-only session as if down */
 	const char *const *listen;	/* channels to LISTEN on, NULL-terminated */
 	const struct db_stmt *stmts;	/* statements to prepare, name NULL ends */
 	void		(*on_ready)(void *); /* requests may be sent (again) */

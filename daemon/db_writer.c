@@ -34,6 +34,7 @@
 #include "db_writer.h"
 #include "journal.h"
 #include "log.h"
+#include "metrics.h"
 #include "migrate.h"
 
 /* A batch stops taking rows past this much text, whatever batch_max says. */
@@ -71,6 +72,8 @@ struct wbatch {
 	int		 atomic;	/* all rows stored or none */
 	int		 plain;		/* every row is plain: the fast path */
 	int		 sealed;	/* sent once: takes no more rows */
+	uint64_t	 id;		/* for the log, once sent */
+	int64_t		 sent;		/* when it was sent, monotonic µs */
 	struct db_req	 req;		/* while in flight */
 };
 
@@ -129,6 +132,7 @@ static struct {
 	int64_t		 jlogged;	/* when the backlog was last logged */
 	char		 boot[24];	/* this process's prefix for made-up keys */
 	uint64_t	 seq;		/* the next made-up key */
+	uint64_t	 next_batch;	/* the last batch id given */
 	struct db_writer_stats stats;	/* counters for /healthz and /metrics */
 } w;
 
@@ -232,6 +236,19 @@ slot_row(const struct wbatch *b, const struct wslot *sl,
 	row->at_given = sl->row.at_given;
 }
 
+/* Submitters paused for the budget go on once half of it is free again. */
+static void
+room_check(void)
+{
+	size_t i;
+
+	if (!w.starved || w.stats.pending_bytes > w.budget / 2)
+		return;
+	w.starved = 0;
+	for (i = 0; i < w.non_room; i++)
+		w.on_room[i]();
+}
+
 /*
  * Takes slot i's job out of its batch: from here on the batch does not
  * point at it.  The caller answers it with job_answer().
@@ -259,14 +276,21 @@ job_answer(struct wjob *job, const struct wresult *r)
 		w.stats.journaled++;
 	else
 		w.stats.committed++;
+	/*
+	 * A journal record read back was counted when it was journaled: only
+	 * its storing, or its refusal for good, counts now (a try that found
+	 * the database away again is tried later, not refused).
+	 */
+	if (!job->replay)
+		metrics_event(r->err != NULL ? METRICS_REFUSED : r->journaled ?
+		    METRICS_JOURNALED : METRICS_COMMITTED, job->mkind,
+		    job->msource);
+	else if (r->err == NULL)
+		metrics_event(METRICS_COMMITTED, job->mkind, job->msource);
+	else if (!r->temporary)
+		metrics_event(METRICS_REFUSED, job->mkind, job->msource);
 	job->done(job, r);
-	if (w.starved && w.stats.pending_bytes <= w.budget / 2) {
-		size_t i;
-
-		w.starved = 0;
-		for (i = 0; i < w.non_room; i++)
-			w.on_room[i]();
-	}
+	room_check();
 }
 
 /* Answers every job still in b with err, then frees b (out of every list). */
@@ -311,15 +335,28 @@ slot_bytes(const struct wslot *sl)
 	return n;
 }
 
-/* The writer takes the job: from here until done() it is the writer's. */
+/*
+ * The writer takes the job: from here until done() it is the writer's.
+ * row says what it stores, for /metrics.
+ */
 static void
-job_hold(struct wjob *job, size_t bytes)
+job_hold(struct wjob *job, size_t bytes, const struct event_row *row)
 {
 	job->deadline = db_conn_now() + w.timeout;
 	job->bytes = bytes;
 	job->replay = 0;
+	job->mkind = (unsigned)row->kind;
+	job->msource = metrics_source(row->src);
 	w.stats.pending++;
 	w.stats.pending_bytes += bytes;
+}
+
+/* A new event taken: held, and counted as accepted. */
+static void
+job_accept(struct wjob *job, size_t bytes, const struct event_row *row)
+{
+	job_hold(job, bytes, row);
+	metrics_event(METRICS_ACCEPTED, job->mkind, job->msource);
 }
 
 /* One event's row; data's text goes into buf. */
@@ -557,7 +594,7 @@ w_replay(void)
 			rj->job.arg = rj;
 			rj->r = rr;
 			rj->row = &rr->rec.rows[i];
-			job_hold(&rj->job, 0);
+			job_hold(&rj->job, 0, rj->row);
 			rj->job.replay = 1;
 			w.replay_rows++;
 		}
@@ -615,13 +652,13 @@ db_writer_submit_row(struct wjob *job, const struct event_row *row)
 	struct wbatch *b;
 
 	if (w.jmode && !w.draining) {
-		job_hold(job, 0);
+		job_accept(job, 0, row);
 		to_journal(&job, row, 1, 0);
 		return 0;
 	}
 	if ((b = batch_open(0)) == NULL || batch_add(b, job, row, 0) == -1)
 		return -1;
-	job_hold(job, slot_bytes(&b->slots[b->n - 1]));
+	job_accept(job, slot_bytes(&b->slots[b->n - 1]), row);
 	w_kick();
 	return 0;
 }
@@ -630,10 +667,13 @@ db_writer_submit_row(struct wjob *job, const struct event_row *row)
 static int
 submit_batch(struct wbatch *b)
 {
+	struct event_row row;
 	size_t i;
 
-	for (i = 0; i < b->n; i++)
-		job_hold(b->slots[i].job, slot_bytes(&b->slots[i]));
+	for (i = 0; i < b->n; i++) {
+		slot_row(b, &b->slots[i], &row);
+		job_accept(b->slots[i].job, slot_bytes(&b->slots[i]), &row);
+	}
 	if (w.jmode && !w.draining) {
 		batch_to_journal(b);
 		return 0;
@@ -946,14 +986,19 @@ w_kick(void)
 		b->req.formats = formats;
 		b->req.done = batch_done;
 		b->req.arg = b;
+		/* A batch sent again keeps its id: the log follows it. */
+		if (b->id == 0)
+			b->id = ++w.next_batch;
+		b->sent = db_conn_now();
 		/* libpq copies the parameters into its buffer as it sends. */
 		if (db_conn_send(w.conn, &b->req) == -1) {
 			TAILQ_INSERT_HEAD(&w.retry, b, entry);
 			return;
 		}
 		TAILQ_INSERT_TAIL(&w.inflight, b, entry);
-		log_debug("db writer: sent %s batch of %zu rows, %zu bytes",
-		    b->plain ? "a plain" : "a", b->n, b->text.len);
+		log_debug("db writer: batch %llu: sent, %s%zu rows, %zu bytes",
+		    (unsigned long long)b->id, b->plain ? "plain, " : "", b->n,
+		    b->text.len);
 	}
 }
 
@@ -1058,8 +1103,7 @@ retryable(const char *st)
 	    strncmp(st, "53", 2) == 0 ||	/* out of resources */
 	    strncmp(st, "40", 2) == 0 ||	/* serialization, deadlock */
 	    strncmp(st, "58", 2) == 0 ||	/* system I/O */
-	    strcmp(st, "25P02") == 0 ||		/* aborted transaction */
-	    strcmp(st, "25006") == 0;		/* read-only (a standby) */
+	    strcmp(st, "25P02") == 0;		/* aborted transaction */
 }
 
 /*
@@ -1122,10 +1166,28 @@ batch_failed(struct wbatch *b, struct db_result *res)
 		batch_refuse(b, res->error, 0);
 		return;
 	}
+	if (strcmp(res->sqlstate, "25006") == 0) {
+		/*
+		 * The session turned read-only under the writer (a server
+		 * set default_transaction_read_only): no batch will commit on
+		 * it.  Sending the batch again would fail as fast, round and
+		 * round; instead the database counts as away, the events go
+		 * to the journal, and a new connection is made, which the
+		 * connection's check refuses for as long as the server is
+		 * read-only (or which finds the writable host).
+		 */
+		log_warnx("db writer: %s (%s): the server is read-only; "
+		    "reconnecting", res->error, res->sqlstate);
+		TAILQ_INSERT_TAIL(&w.retry, b, entry);
+		w_journal_start("the database is read-only");
+		db_conn_reset(w.conn, "the server is read-only");
+		return;
+	}
 	if (schema_changed(res->sqlstate) &&
 	    ++w.schema_resets <= SCHEMA_RESETS_MAX) {
-		log_warnx("db writer: %s (%s): the schema changed; reconnecting "
-		    "to check it and prepare again", res->error, res->sqlstate);
+		log_warnx("db writer: batch %llu: %s (%s): the schema changed; "
+		    "reconnecting to check it and prepare again",
+		    (unsigned long long)b->id, res->error, res->sqlstate);
 		TAILQ_INSERT_TAIL(&w.retry, b, entry);
 		db_conn_reset(w.conn, "the schema changed");
 		return;
@@ -1133,21 +1195,24 @@ batch_failed(struct wbatch *b, struct db_result *res)
 	if (retryable(res->sqlstate)) {
 		if (strcmp(res->sqlstate, "57014") == 0)
 			w.stats.stalled = 1;
-		log_warnx("db writer: a batch of %zu events failed (%s: %s); "
-		    "sending it again", b->live, res->sqlstate, res->error);
+		log_warnx("db writer: batch %llu of %zu events failed (%s: %s); "
+		    "sending it again", (unsigned long long)b->id, b->live,
+		    res->sqlstate, res->error);
 		TAILQ_INSERT_TAIL(&w.retry, b, entry);
 		return;
 	}
 	if (data_error(res->sqlstate) && !b->atomic && b->live > 1) {
 		/* Only the rows the database refuses are refused. */
-		log_debug("db writer: %s (%s) in a batch of %zu rows: splitting",
-		    res->error, res->sqlstate, b->live);
+		log_debug("db writer: batch %llu: %s (%s) in its %zu rows: "
+		    "splitting it", (unsigned long long)b->id, res->error,
+		    res->sqlstate, b->live);
 		if (batch_split(b) == 0)
 			return;
 	}
 	if (!data_error(res->sqlstate))
-		log_warnx("database refused a batch of %zu events: %s (%s)",
-		    b->live, res->error, res->sqlstate);
+		log_warnx("db writer: the database refused batch %llu of %zu "
+		    "events: %s (%s)", (unsigned long long)b->id, b->live,
+		    res->error, res->sqlstate);
 	snprintf(msg, sizeof(msg), "database error: %s", res->error);
 	batch_refuse(b, msg, 0);
 }
@@ -1211,10 +1276,12 @@ batch_done(struct db_req *req, struct db_result *res)
 	if (res->failed)
 		batch_failed(b, res);
 	else if (res->res == NULL || (size_t)PQntuples(res->res) != b->n) {
-		log_warnx("ingest answered %d rows for %zu events",
+		log_warnx("db writer: batch %llu: ingest answered %d rows for "
+		    "%zu events", (unsigned long long)b->id,
 		    res->res ? PQntuples(res->res) : -1, b->n);
 		batch_refuse(b, "database error: wrong number of answers", 0);
 	} else {
+		metrics_batch(b->n, db_conn_now() - b->sent);
 		batch_answer(b, res->res);
 		batch_free(b);
 	}
@@ -1268,6 +1335,7 @@ db_writer_init(struct event_base *base, const struct sochi_config *cf)
 	dc.depth = (int)cf->pipeline_depth;
 	dc.schema_version = migrate_latest();
 	dc.digest = sql_functions_digest;
+	dc.writable = 1;
 	dc.stmts = stmts;
 	dc.on_ready = w_ready;
 	if ((w.conn = db_conn_new(base, &dc)) == NULL)
@@ -1306,6 +1374,15 @@ db_writer_stats(struct db_writer_stats *s)
 	if (journal_enabled())
 		journal_backlog(&s->journal_events, &s->journal_age,
 		    &s->journal_bytes);
+}
+
+void
+db_writer_reload(const struct sochi_config *cf)
+{
+	w.batch_max = (size_t)cf->batch_max;
+	w.budget = (size_t)cf->max_pending_bytes;
+	/* More room than before: paused submitters may go on. */
+	room_check();
 }
 
 void

@@ -38,6 +38,8 @@ struct wjob {
 	int64_t		 deadline;	/* answer by then, monotonic µs */
 	size_t		 bytes;		/* counted against max_pending_bytes */
 	int		 replay;	/* the writer's own: a journal record again */
+	unsigned	 mkind;		/* its kind, for /metrics */
+	unsigned	 msource;	/* its source's /metrics label */
 };
 
 struct db_writer_stats {
@@ -85,6 +87,8 @@ int	db_writer_room(size_t);
  */
 int	db_writer_on_room(void (*)(void));
 void	db_writer_stats(struct db_writer_stats *);
+/* SIGHUP: batch_max and max_pending_bytes of the running config apply now. */
+void	db_writer_reload(const struct sochi_config *);
 void	db_writer_free(void);
 
 #endif

@@ -2,10 +2,12 @@
 /*
  * The drafter process.  See drafter.h.
  */
-#include <sys/prctl.h>
 #include <sys/queue.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 
 #include "conffile.h"
 #include "db_conn.h"
+#include "db_query.h"
 #include "docx.h"
 #include "drafter.h"
 #include "history.h"
@@ -27,6 +30,7 @@
 #include "report.h"
 #include "spool.h"
 #include "timeline.h"
+#include "worker_proc.h"
 
 /*
  * An incident is read at most once per EVAL_PAUSE: a stream of events to a
@@ -35,18 +39,11 @@
 #define EVAL_PAUSE	(500 * 1000)
 /* A request of the drafter's may take this long (reading a huge incident). */
 #define DRAFTER_TIMEOUT_MIN	(120 * 1000000LL)
-
-typedef void (*dq_cb)(PGresult *, const char *, void *);
-
-/* One query of the drafter's, its parameters copied. */
-struct dq {
-	TAILQ_ENTRY(dq) entry;		/* in the waiting list until sent */
-	struct db_req	 req;		/* its request */
-	char		*params[6];	/* copies */
-	dq_cb		 cb;		/* who gets the result */
-	void		*arg;		/* and its context */
-};
-TAILQ_HEAD(dq_list, dq);
+/*
+ * Incidents open are counted again at most this often (seconds) after a
+ * notification (an incident opened or closed anywhere), for /metrics.
+ */
+#define COUNT_PAUSE	1
 
 struct watched {
 	TAILQ_ENTRY(watched) entry;	/* in the list of incidents seen */
@@ -86,6 +83,9 @@ static const struct db_stmt stmts[] = {
 	{ "draft_add", "select sochi_draft_add($1, $2, $3::text[], "
 	    "$4::text[], $5, $6::bytea[])", 6 },
 	/* Incidents that may need a draft or a deadline warning. */
+	/* The open incidents, for sochid's /metrics and STATUS= line. */
+	{ "open_count", "select count(*) from incident where state = 'open'",
+	    0 },
 	{ "sweep", "select i.code from incident i where exists (select 1 from "
 	    "event e where e.incident_id = i.id and e.kind = 'impact') and "
 	    "(i.filed_on is null or not exists (select 1 from draft x where "
@@ -101,8 +101,7 @@ static struct {
 	const char	*conf_path;	/* the config file */
 	struct sochi_config cf;		/* the running config */
 	struct zone	 zone;		/* the carrier's zone */
-	struct db_conn	*conn;		/* its own connection */
-	struct dq_list	 waiting;	/* queries not yet sent */
+	struct db_queries *q;		/* its own connection and queries */
 	struct watched_list all;	/* every incident seen */
 	struct watched_list queue;	/* to be read again, in order */
 	int		 busy;		/* an evaluation is running */
@@ -110,11 +109,40 @@ static struct {
 	struct event	*ev_int;	/* SIGINT */
 	struct event	*ev_hup;	/* SIGHUP */
 	struct event	*ev_hourly;	/* the sweep */
-	pid_t		 parent;	/* sochid, whose death ends us too */
+	struct event	*ev_count;	/* counts the open incidents again */
+	int		 counting;	/* a count is in flight */
+	int		 report_fd;	/* the channel to sochid, or -1 */
+	int		 debug;		/* -d: debug whatever the file says */
 	int		 stopping;	/* the loop has ended: no more queries */
 } d;
 
 static void	next(void);
+
+/*
+ * A line to sochid (worker_proc.c), for /metrics.  The channel does not
+ * block: a line sochid could not take yet is lost, never waited for.
+ */
+static void
+report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+report(const char *fmt, ...)
+{
+	char line[128];
+	va_list ap;
+	int n;
+
+	if (d.report_fd == -1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n <= 0 || (size_t)n >= sizeof(line) - 1)
+		return;
+	line[n++] = '\n';
+	if (write(d.report_fd, line, (size_t)n) == -1 && errno != EAGAIN)
+		d.report_fd = -1;
+}
 
 static int64_t
 now_usec(void)
@@ -125,69 +153,16 @@ now_usec(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Sends the waiting queries while the connection takes them. */
-static void
-dq_flush(void)
-{
-	struct dq *q;
-
-	while (!d.stopping && (q = TAILQ_FIRST(&d.waiting)) != NULL &&
-	    db_conn_room(d.conn)) {
-		TAILQ_REMOVE(&d.waiting, q, entry);
-		if (db_conn_send(d.conn, &q->req) == -1) {
-			TAILQ_INSERT_HEAD(&d.waiting, q, entry);
-			return;
-		}
-	}
-}
-
-static void
-dq_done(struct db_req *req, struct db_result *res)
-{
-	struct dq *q = req->arg;
-	int i;
-
-	q->cb(res->failed ? NULL : res->res, res->failed ? res->error : NULL,
-	    q->arg);
-	for (i = 0; i < 6; i++)
-		free(q->params[i]);
-	free(q);
-	dq_flush();
-}
-
 /* Queues a prepared statement; cb gets the rows (to PQclear) or an error. */
 static void
-dq_query(const char *stmt, int n, const char *const *params, dq_cb cb,
+dq_query(const char *stmt, int n, const char *const *params, db_query_cb cb,
     void *arg)
 {
-	struct dq *q;
-	int i;
-
 	if (d.stopping) {
 		cb(NULL, "stopping", arg);
 		return;
 	}
-	if ((q = calloc(1, sizeof(*q))) == NULL) {
-		cb(NULL, "out of memory", arg);
-		return;
-	}
-	for (i = 0; i < n && i < 6; i++)
-		if ((q->params[i] = strdup(params[i])) == NULL) {
-			while (i-- > 0)
-				free(q->params[i]);
-			free(q);
-			cb(NULL, "out of memory", arg);
-			return;
-		}
-	q->req.stmt = stmt;
-	q->req.nparams = n;
-	q->req.params = (const char *const *)q->params;
-	q->req.done = dq_done;
-	q->req.arg = q;
-	q->cb = cb;
-	q->arg = arg;
-	TAILQ_INSERT_TAIL(&d.waiting, q, entry);
-	dq_flush();
+	db_queries_send(d.q, stmt, n, params, 0, cb, arg);
 }
 
 static struct watched *
@@ -278,6 +253,7 @@ stored_cb(PGresult *res, const char *err, void *arg)
 	PQclear(res);
 	log_info("drafts: %s: made the %s draft, version %d", s->code,
 	    s->trigger, version);
+	report("draft %s", s->trigger);
 	for (i = 0; i < s->n; i++) {
 		if (version == 0)
 			snprintf(name, sizeof(name), "%s-sokuho.%s", s->code,
@@ -579,24 +555,59 @@ sweep(void)
 }
 
 static void
+count_cb(PGresult *res, const char *err, void *arg)
+{
+	d.counting = 0;
+	if (res == NULL) {
+		log_debug("cannot count the open incidents: %s", err);
+		return;
+	}
+	if (PQntuples(res) == 1)
+		report("open %s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+}
+
+static void
+count_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	if (d.counting || d.report_fd == -1)
+		return;
+	d.counting = 1;
+	dq_query("open_count", 0, NULL, count_cb, NULL);
+}
+
+/* Counts the open incidents soon: at most once per COUNT_PAUSE. */
+static void
+count_soon(void)
+{
+	if (d.report_fd == -1 || d.ev_count == NULL ||
+	    evtimer_pending(d.ev_count, NULL))
+		return;
+	event_add(d.ev_count, &(struct timeval){ COUNT_PAUSE, 0 });
+}
+
+static void
 hourly_cb(evutil_socket_t fd, short what, void *arg)
 {
 	sweep();
+	count_soon();
 }
 
-/* (Re)connected: what happened while nobody listened, then what waits. */
+/* (Re)connected: what happened while nobody listened. */
 static void
 on_ready(void *arg)
 {
 	sweep();
-	dq_flush();
+	count_timer_cb(-1, 0, NULL);
 }
 
 static void
 on_notify(const char *channel, const char *payload, void *arg)
 {
-	if (strcmp(channel, "sochi_incident") == 0)
+	if (strcmp(channel, "sochi_incident") == 0) {
 		touch(payload);
+		count_soon();
+	}
 }
 
 static void
@@ -606,14 +617,24 @@ stop_cb(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(d.base, NULL);
 }
 
+static void
+reload_note(const char *what, int reloadable, void *arg)
+{
+	log_debug("reload: %s changed%s", what, reloadable ? "" :
+	    "; takes effect after a restart");
+}
+
 /*
- * SIGHUP: the report header, the drafts' settings and the log level come
- * from the file again; the database and the zone need a restart.
+ * SIGHUP (sochid passes its own on): the file again, every key the table
+ * marks reloadable applied (the report header, the drafts' settings, the
+ * phases, the log level); the rest keeps its running value until a
+ * restart.  sochid logs which keys changed; this process says that it
+ * reloaded (and which keys, at debug), not the whole list twice.
  */
 static void
 hup_cb(evutil_socket_t sig, short what, void *arg)
 {
-	struct sochi_config ncf, old;
+	struct sochi_config ncf;
 	char err[1024];
 
 	config_init(&ncf);
@@ -623,29 +644,13 @@ hup_cb(evutil_socket_t sig, short what, void *arg)
 		config_free(&ncf);
 		return;
 	}
-	if (strcmp(ncf.database, d.cf.database) != 0 ||
-	    strcmp(ncf.timezone, d.cf.timezone) != 0) {
-		log_warnx("reload: database and timezone take effect only after "
-		    "a restart; keeping the running configuration");
-		config_free(&ncf);
-		return;
-	}
-	old = d.cf;
-	d.cf = ncf;
-	config_free(&old);
+	if (d.debug)
+		ncf.log_level = LOG_LEVEL_DEBUG;
+	config_diff(&d.cf, &ncf, reload_note, NULL);
+	config_reload(&d.cf, &ncf);
+	config_free(&ncf);
 	log_setlevel(d.cf.log_level);
-	log_debug("reloaded %s", d.conf_path);
-}
-
-/* Ends when sochid does, even when it was killed with no chance to say so. */
-static int
-follow_parent(void)
-{
-	d.parent = getppid();
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
-		return -1;
-	/* The parent may have died before the line above. */
-	return getppid() == d.parent ? 0 : -1;
+	log_info("reloaded %s", d.conf_path);
 }
 
 int
@@ -653,18 +658,25 @@ drafter_main(const char *conf_path, int debug)
 {
 	struct db_conn_config dc;
 	struct watched *w;
-	struct dq *q;
 	char err[1024], dir[1024];
 
 	memset(&d, 0, sizeof(d));
-	TAILQ_INIT(&d.waiting);
+	d.report_fd = -1;
+	d.debug = debug;
 	TAILQ_INIT(&d.all);
 	TAILQ_INIT(&d.queue);
 	d.conf_path = conf_path;
 	log_init("sochid drafter", LOG_LEVEL_INFO);
-	if (follow_parent() == -1)
+	/* Ends when sochid does, even when it was killed with no chance to say so. */
+	if (worker_proc_child("sochid: drafter") == -1)
 		return 1;
-	(void)prctl(PR_SET_NAME, "sochid: drafter");
+	/*
+	 * sochid's channel (worker_proc.c), when it started us; kept from
+	 * the commands notify_command runs.
+	 */
+	if (fcntl(WORKER_CHANNEL_FD, F_SETFD, FD_CLOEXEC) == 0 &&
+	    fcntl(WORKER_CHANNEL_FD, F_SETFL, O_NONBLOCK) == 0)
+		d.report_fd = WORKER_CHANNEL_FD;
 	config_init(&d.cf);
 	if (conffile_load(&d.cf, conf_path, 1, err, sizeof(err)) == -1)
 		fatalx("%s", err);
@@ -691,16 +703,18 @@ drafter_main(const char *conf_path, int debug)
 	dc.depth = 1;
 	dc.schema_version = migrate_latest();
 	dc.digest = NULL;	/* the writer says it once */
+	dc.writable = 1;	/* drafts are written */
 	dc.listen = channels;
 	dc.stmts = stmts;
 	dc.on_ready = on_ready;
 	dc.on_notify = on_notify;
-	if ((d.conn = db_conn_new(d.base, &dc)) == NULL)
+	if ((d.q = db_queries_new(d.base, &dc)) == NULL)
 		fatalx("cannot start the drafter's connection");
 	d.ev_term = evsignal_new(d.base, SIGTERM, stop_cb, NULL);
 	d.ev_int = evsignal_new(d.base, SIGINT, stop_cb, NULL);
 	d.ev_hup = evsignal_new(d.base, SIGHUP, hup_cb, NULL);
 	d.ev_hourly = event_new(d.base, -1, EV_PERSIST, hourly_cb, NULL);
+	d.ev_count = evtimer_new(d.base, count_timer_cb, NULL);
 	event_add(d.ev_term, NULL);
 	event_add(d.ev_int, NULL);
 	event_add(d.ev_hup, NULL);
@@ -710,14 +724,8 @@ drafter_main(const char *conf_path, int debug)
 	event_base_dispatch(d.base);
 
 	d.stopping = 1;
-	db_conn_free(d.conn);
-	d.conn = NULL;
-	while ((q = TAILQ_FIRST(&d.waiting)) != NULL) {
-		TAILQ_REMOVE(&d.waiting, q, entry);
-		q->req.arg = q;
-		dq_done(&q->req, &(struct db_result){ .failed = 1,
-		    .error = "stopping" });
-	}
+	db_queries_free(d.q);
+	d.q = NULL;
 	while ((w = TAILQ_FIRST(&d.all)) != NULL) {
 		TAILQ_REMOVE(&d.all, w, entry);
 		if (w->timer)
@@ -732,6 +740,10 @@ drafter_main(const char *conf_path, int debug)
 	event_free(d.ev_int);
 	event_free(d.ev_hup);
 	event_free(d.ev_hourly);
+	if (d.ev_count != NULL)
+		event_free(d.ev_count);
+	if (d.report_fd != -1)
+		close(d.report_fd);
 	event_base_free(d.base);
 	zone_free(&d.zone);
 	config_free(&d.cf);

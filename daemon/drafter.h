@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The drafter: a process of its own (titled `sochid: drafter`), forked and
- * watched by sochid (drafter_proc.c), that keeps every slow or unbounded
+ * watched by sochid (worker_proc.c), that keeps every slow or unbounded
  * piece of work away from the ingest loop, as OpenSMTPD and relayd keep
  * heavy work out of the process that talks to the network.
  *

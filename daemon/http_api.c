@@ -2,6 +2,12 @@
 /*
  * The HTTP API, on daemon/http_server.c.
  *
+ * The read paths — the web view's pages and GET /v1/incidents… — are not
+ * answered here: once their head is read and the reader may read
+ * (may_read), the connection and its bytes go to the web worker
+ * (web_worker.h) and this process forgets it, so that nothing the ingest
+ * loop does waits on a database read or a page.
+ *
  * POST /v1/events takes one event object or an array of them; an array is
  * stored whole or not at all.  The reply is sent once, after COMMIT (or
  * once journaled).  A client may hang up while its events are in the
@@ -19,18 +25,23 @@
 
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <netdb.h>
 #include <unistd.h>
 
 #include "correlate.h"
 #include "db_writer.h"
 #include "event.h"
+#include "fdpass.h"
 #include "webhook.h"
 #include "http_api.h"
 #include "http_server.h"
 #include "log.h"
+#include "metrics.h"
 #include "sdlisten.h"
 #include "syslog_listener.h"
+#include "web.h"
+#include "worker_proc.h"
 
 struct hreq {
 	TAILQ_ENTRY(hreq) entry;	/* in the list of requests in flight */
@@ -55,6 +66,7 @@ static struct {
 	size_t		 ninflight;	/* length of inflight */
 	const struct correlator *rules;	/* [rule.NAME], compiled */
 	const struct zone *zabbix_zone;	/* the zone of Zabbix's date macros */
+	struct worker_proc *web;	/* the web worker, or NULL */
 	struct {
 		uint64_t	 hash;	/* endpoint, group and error */
 		time_t		 when;	/* last logged */
@@ -177,7 +189,8 @@ hreq_finish(struct hreq *hr)
 	TAILQ_REMOVE(&h.inflight, hr, entry);
 	h.ninflight--;
 	if (http_req_gone(hr->req))
-		log_debug("http: client left before its answer");
+		log_debug("http conn %llu: the client left before its answer",
+		    (unsigned long long)http_req_conn_id(hr->req));
 	if (hr->err != NULL) {
 		if (hr->temporary)
 			reply_error(hr->req, 503, "Service Unavailable",
@@ -369,6 +382,8 @@ post_webhook(struct http_req *req, const char *path, enum hook kind,
 	if (root == NULL) {
 		snprintf(err, sizeof(err), "invalid JSON at line %d column %d: %s",
 		    jerr.line, jerr.column, jerr.text);
+		metrics_event(METRICS_REFUSED, METRICS_KIND_INVALID,
+		    metrics_source(source));
 		log_refusal_once(path, "", err);
 		reply_error(req, 400, "Bad Request", NULL, err, -1);
 		return;
@@ -378,6 +393,8 @@ post_webhook(struct http_req *req, const char *path, enum hook kind,
 	    sizeof(err)) : webhook_zabbix(root, h.zabbix_zone, &wb, err,
 	    sizeof(err));
 	if (rv == -1) {
+		metrics_event(METRICS_REFUSED, METRICS_KIND_INVALID,
+		    metrics_source(source));
 		log_refusal_once(path, wb.group, err);
 		reply_error(req, 400, "Bad Request", NULL, err, -1);
 		goto out;
@@ -442,6 +459,8 @@ post_events(struct http_req *req, const char *source)
 	if (root == NULL) {
 		snprintf(err, sizeof(err), "invalid JSON at line %d column %d: %s",
 		    jerr.line, jerr.column, jerr.text);
+		metrics_event(METRICS_REFUSED, METRICS_KIND_INVALID,
+		    metrics_source(source));
 		reply_error(req, 400, "Bad Request", NULL, err, -1);
 		return;
 	}
@@ -461,6 +480,13 @@ post_events(struct http_req *req, const char *source)
 		item = hr->array ? json_array_get(root, i) : root;
 		if (event_decode_json(item, &rules, &evs[i], err,
 		    sizeof(err)) == -1) {
+			size_t j;
+
+			/* An array is stored whole or not at all: all refused. */
+			for (j = 0; j < n; j++)
+				metrics_event(METRICS_REFUSED, j < i ?
+				    (unsigned)evs[j].kind : METRICS_KIND_INVALID,
+				    metrics_source(source));
 			if (hr->array) {
 				snprintf(msg, sizeof(msg), "event %zu: %s", i + 1,
 				    err);
@@ -534,10 +560,12 @@ get_healthz(struct http_req *req)
 	status = st.stalled ? "stalled" : !st.connected ? "degraded" : "ok";
 	rv |= sbuf_printf(&b, "{\"status\":\"%s\",\"database\":\"%s\","
 	    "\"pending\":%zu,\"pending_bytes\":%zu,\"journaling\":%s,"
-	    "\"journal_events\":%zu,\"journal_seconds\":%lld", status,
-	    st.connected ? "connected" : "unavailable", st.pending,
+	    "\"journal_events\":%zu,\"journal_seconds\":%lld,\"web\":\"%s\"",
+	    status, st.connected ? "connected" : "unavailable", st.pending,
 	    st.pending_bytes, st.journaling ? "true" : "false",
-	    st.journal_events, (long long)(st.journal_age / 1000000));
+	    st.journal_events, (long long)(st.journal_age / 1000000),
+	    h.web == NULL ? "off" : worker_proc_channel(h.web) != -1 ?
+	    "running" : "down");
 	rv |= healthz_syslog(&b);
 	rv |= sbuf_addc(&b, '}');
 	if (rv != 0)
@@ -549,12 +577,164 @@ get_healthz(struct http_req *req)
 	sbuf_free(&b);
 }
 
+/* The value of the session cookie, or NULL; its length in *len. */
+static const char *
+session_cookie(struct http_req *req, size_t *len)
+{
+	const char *c = http_req_header(req, "Cookie"), *p;
+
+	for (p = c; p != NULL && *p != '\0'; p++) {
+		if ((p == c || p[-1] == ' ' || p[-1] == ';') &&
+		    strncmp(p, "sochi_session=", 14) == 0) {
+			p += 14;
+			*len = strcspn(p, "; ");
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Whether a request may read the web view and the read API: from an
+ * address of [web] read_without_token, unless a proxy forwarded it (its
+ * X-Forwarded-For or Forwarded says the reader is someone else, whom
+ * sochid cannot place: a proxy on this host would otherwise let anyone
+ * in); else with a token (Authorization: Bearer) or the session cookie
+ * /login sets.  sochid(8) says so.
+ */
+static int
+may_read(struct http_req *req)
+{
+	const char *v;
+	size_t len;
+
+	if (http_req_header(req, "X-Forwarded-For") == NULL &&
+	    http_req_header(req, "Forwarded") == NULL &&
+	    netlist_match(&h.cf->web.open_list, http_req_peer(req)) != NULL)
+		return 1;
+	if (authenticate(req, 0) != NULL)
+		return 1;
+	return (v = session_cookie(req, &len)) != NULL &&
+	    config_session_name(h.cf, v, len) != NULL;
+}
+
+struct pass {
+	int		 chan;		/* the web worker's channel */
+	int		 err;		/* why it failed, or 0 */
+};
+
+/* Hands the connection to the web worker over its channel. */
+static int
+pass_cb(int fd, const void *bytes, size_t len, void *arg)
+{
+	struct pass *p = arg;
+
+	if (fdpass_send(p->chan, fd, bytes, len) == -1) {
+		p->err = errno;
+		return -1;
+	}
+	return 0;
+}
+
+/* A read path: checked here, answered by the web worker. */
+static void
+web_request(struct http_req *req, enum web_kind kind, int get)
+{
+	const char *path = http_req_path(req);
+	int api = strncmp(path, "/v1/", 4) == 0, err;
+	struct pass p = { -1, 0 };
+	struct sbuf b = SBUF_INIT;
+
+	if (!get) {
+		reply_error(req, 405, "Method Not Allowed", "Allow: GET, HEAD\r\n",
+		    "only GET and HEAD here", -1);
+		return;
+	}
+	if (kind != WEB_LOGIN && !may_read(req)) {
+		if (api) {
+			reply_error(req, 401, "Unauthorized", "WWW-Authenticate: "
+			    "Bearer realm=\"sochid\"\r\n", "reading from this "
+			    "address needs a token (Authorization: Bearer <token>)",
+			    -1);
+			return;
+		}
+		/* A person: the form, which comes back here once logged in. */
+		web_login_page(kind == WEB_NOT_FOUND ? "/" : path, "このアドレス"
+		    "からの閲覧にはトークンが要ります。", &b);
+		http_reply(req, 401, "Unauthorized", "WWW-Authenticate: Bearer "
+		    "realm=\"sochid\"\r\nCache-Control: no-store\r\n",
+		    "text/html; charset=utf-8", b.data, b.len);
+		sbuf_free(&b);
+		return;
+	}
+	if ((p.chan = worker_proc_channel(h.web)) == -1) {
+		reply_error(req, 503, "Service Unavailable", "Retry-After: 2\r\n",
+		    "the web view is not running (sochid starts it again)", -1);
+		return;
+	}
+	if (http_req_pass(req, pass_cb, &p) == 0)
+		return;
+	err = p.err != 0 ? p.err : ENOMEM;
+	if (err == EAGAIN || err == EWOULDBLOCK)
+		reply_error(req, 503, "Service Unavailable", "Retry-After: 1\r\n",
+		    "the web view is busy", -1);
+	else if (err == EMSGSIZE)
+		reply_error(req, 413, "Payload Too Large", NULL, "a request for "
+		    "a page carries no body", -1);
+	else {
+		if (err != ENOMEM) {
+			log_warnx("http: cannot hand a request to the web view: %s",
+			    strerror(err));
+			worker_proc_channel_lost(h.web);
+		}
+		reply_error(req, 503, "Service Unavailable", "Retry-After: 2\r\n",
+		    "the web view is not running (sochid starts it again)", -1);
+	}
+}
+
+/*
+ * GET /metrics (metrics.c): counters only, no database call.  Read under
+ * the web view's rules (may_read): open to [web] read_without_token
+ * (loopback by default), a token or the session cookie from elsewhere.
+ */
+static void
+get_metrics(struct http_req *req)
+{
+	struct sbuf b = SBUF_INIT;
+
+	if (!may_read(req)) {
+		reply_error(req, 401, "Unauthorized",
+		    "WWW-Authenticate: Bearer realm=\"sochid\"\r\n", "missing or "
+		    "unknown token (Authorization: Bearer <token>); /metrics is "
+		    "open without one only to [web] read_without_token", -1);
+		return;
+	}
+	if (metrics_render(&b) == -1)
+		reply_error(req, 503, "Service Unavailable", NULL,
+		    "out of memory", -1);
+	else
+		http_reply(req, 200, "OK", NULL,
+		    "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
+	sbuf_free(&b);
+}
+
 static void
 route(struct http_req *req, void *arg)
 {
 	const char *path = http_req_path(req), *method = http_req_method(req);
 	const char *source;
 	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	struct web_route rt;
+	enum web_kind kind;
+
+	if (strcmp(path, "/metrics") == 0) {
+		if (!get)
+			reply_error(req, 405, "Method Not Allowed",
+			    "Allow: GET, HEAD\r\n", "GET /metrics", -1);
+		else
+			get_metrics(req);
+		return;
+	}
 
 	if (strcmp(path, "/healthz") == 0) {
 		if (!get) {
@@ -590,6 +770,10 @@ route(struct http_req *req, void *arg)
 			post_webhook(req, path, grafana ? HOOK_GRAFANA :
 			    strcmp(path, "/v1/zabbix") == 0 ? HOOK_ZABBIX :
 			    HOOK_ALERTMANAGER, source);
+		return;
+	}
+	if ((kind = web_route(path, &rt)) != WEB_NONE && h.web != NULL) {
+		web_request(req, kind, get);
 		return;
 	}
 	reply_error(req, 404, "Not Found", NULL, "no such endpoint", -1);
@@ -635,6 +819,16 @@ listen_on(const char *host, int port, int *from_systemd)
 	return fd;
 }
 
+/* The server's limits as the running config has them. */
+static void
+limits(struct http_server_config *sc, const struct sochi_config *cf)
+{
+	sc->max_conns = (size_t)cf->max_clients_http;
+	sc->max_body_bytes = (size_t)cf->max_body_bytes;
+	sc->request_timeout = (int64_t)cf->http_request_timeout * 1000000;
+	sc->idle_timeout = (int64_t)cf->idle_timeout * 1000000;
+}
+
 int
 http_api_init(struct event_base *base, struct sochi_config *cf,
     const struct correlator *rules, const struct zone *zabbix_zone)
@@ -657,17 +851,20 @@ http_api_init(struct event_base *base, struct sochi_config *cf,
 		return -1;
 	memset(&sc, 0, sizeof(sc));
 	sc.name = "http";
-	sc.max_conns = (size_t)cf->max_clients_http;
 	sc.max_header_bytes = 16384;
-	sc.max_body_bytes = (size_t)cf->max_body_bytes;
-	sc.request_timeout = (int64_t)cf->http_request_timeout * 1000000;
-	sc.idle_timeout = (int64_t)cf->idle_timeout * 1000000;
+	limits(&sc, cf);
 	sc.handle = route;
 	if ((h.srv = http_server_new(base, fd, &sc)) == NULL)
 		return -1;
 	log_info("listening for HTTP on %s:%d%s", host, port,
 	    from_systemd ? " (socket from systemd)" : "");
 	return 0;
+}
+
+void
+http_api_set_web(struct worker_proc *web)
+{
+	h.web = web;
 }
 
 size_t
@@ -680,6 +877,26 @@ size_t
 http_api_conns(void)
 {
 	return h.srv != NULL ? http_server_conns(h.srv) : 0;
+}
+
+uint64_t
+http_api_accepted(void)
+{
+	return h.srv != NULL ? http_server_accepted(h.srv) : 0;
+}
+
+void
+http_api_reload(const struct correlator *rules)
+{
+	struct http_server_config sc;
+
+	/* Used only while a webhook is read, never kept: safe to swap. */
+	h.rules = rules;
+	if (h.srv == NULL)
+		return;
+	memset(&sc, 0, sizeof(sc));
+	limits(&sc, h.cf);
+	http_server_set_limits(h.srv, &sc);
 }
 
 void

@@ -49,6 +49,8 @@ struct hconn {
 	int64_t		 deadline;	/* when it fires, or 0 */
 	int		 started;	/* head: a byte of a request has come */
 	int		 keep_alive;	/* another request may follow */
+	int		 once;		/* adopted: one request, then close */
+	int		 passed;	/* handed to another process: close soon */
 	size_t		 body_left;	/* body: bytes still to come */
 	struct http_req	*req;		/* the request read, being answered */
 };
@@ -61,8 +63,11 @@ struct http_hdr {
 
 struct http_req {
 	struct hconn	*conn;		/* NULL once the client has gone */
+	uint64_t	 conn_id;	/* its connection's id, even then (the log) */
 	struct http_server *srv;	/* whose */
 	char		*head;		/* the request line and headers, cut up */
+	char		*raw;		/* ... as they came, to hand them over */
+	size_t		 rawlen;	/* their length */
 	char		*method;	/* GET, POST, ... */
 	char		*path;		/* before '?' */
 	char		*query;		/* after '?', or "" */
@@ -139,7 +144,7 @@ srv_maybe_accept(struct http_server *s)
 {
 	if (s->paused && !s->draining && s->nconns < s->cf.max_conns) {
 		s->paused = 0;
-		if (!s->starved)
+		if (!s->starved && s->lis != NULL)
 			evconnlistener_enable(s->lis);
 	}
 }
@@ -283,6 +288,7 @@ req_free(struct http_req *r)
 	if (r == NULL)
 		return;
 	free(r->head);
+	free(r->raw);
 	free(r->body);
 	free(r);
 }
@@ -299,7 +305,8 @@ hc_head_done(struct hconn *c, size_t len)
 	unsigned long long cl = 0;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
-	    (r->head = malloc(len + 1)) == NULL) {
+	    (r->head = malloc(len + 1)) == NULL ||
+	    (r->raw = malloc(len)) == NULL) {
 		req_free(r);
 		hc_refuse(c, 503, "Service Unavailable",
 		    "{\"ok\":false,\"error\":\"out of memory\"}");
@@ -307,6 +314,8 @@ hc_head_done(struct hconn *c, size_t len)
 	}
 	evbuffer_remove(in, r->head, len);
 	r->head[len] = '\0';
+	memcpy(r->raw, r->head, len);
+	r->rawlen = len;
 	r->srv = s;
 	r->peer = c->peer;
 	if (parse_head(r, r->head) == -1) {
@@ -320,6 +329,8 @@ hc_head_done(struct hconn *c, size_t len)
 	c->keep_alive = strcmp(r->hdr[0].value, "HTTP/1.1") == 0 ?
 	    !(conn != NULL && strcasecmp(conn, "close") == 0) :
 	    (conn != NULL && strcasecmp(conn, "keep-alive") == 0);
+	if (c->once)
+		c->keep_alive = 0;
 	if (http_req_header(r, "Transfer-Encoding") != NULL) {
 		req_free(r);
 		hc_refuse(c, 411, "Length Required", "{\"ok\":false,\"error\":"
@@ -369,6 +380,7 @@ hc_dispatch(struct hconn *c)
 	struct http_req *r = c->req;
 
 	r->conn = c;
+	r->conn_id = c->id;
 	hc_set_state(c, HC_HANDLING);
 	hc_deadline(c, 0);
 	/* Only the close is watched now: whatever else comes waits. */
@@ -473,6 +485,10 @@ hc_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct hconn *c = arg;
 
+	if (c->passed) {
+		hc_close(c);
+		return;
+	}
 	switch (c->state) {
 	case HC_HEAD:
 		if (c->started) {
@@ -503,21 +519,21 @@ hc_timer_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-static void
-accept_cb(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa,
-    int salen, void *arg)
+/* A connection to serve, its socket taken; NULL (the socket closed) if not. */
+static struct hconn *
+hc_new(struct http_server *s, evutil_socket_t fd, const struct sockaddr *sa,
+    size_t salen)
 {
-	struct http_server *s = arg;
 	struct hconn *c;
 
 	if (s->draining || (c = calloc(1, sizeof(*c))) == NULL) {
 		evutil_closesocket(fd);
-		return;
+		return NULL;
 	}
 	c->srv = s;
 	c->id = ++s->next_id;
-	if ((size_t)salen <= sizeof(c->peer))
-		memcpy(&c->peer, sa, (size_t)salen);
+	if (salen <= sizeof(c->peer))
+		memcpy(&c->peer, sa, salen);
 	c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	c->timer = evtimer_new(s->base, hc_timer_cb, c);
 	if (c->bev == NULL || c->timer == NULL) {
@@ -528,7 +544,7 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa,
 		if (c->timer != NULL)
 			event_free(c->timer);
 		free(c);
-		return;
+		return NULL;
 	}
 	TAILQ_INSERT_TAIL(&s->conns, c, entry);
 	s->nconns++;
@@ -536,6 +552,17 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa,
 	bufferevent_setcb(c->bev, hc_read_cb, hc_write_cb, hc_event_cb, c);
 	bufferevent_enable(c->bev, EV_READ);
 	hc_deadline(c, s->cf.idle_timeout);
+	return c;
+}
+
+static void
+accept_cb(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
+{
+	struct http_server *s = arg;
+
+	if (hc_new(s, fd, sa, (size_t)salen) == NULL)
+		return;
 	if (s->nconns >= s->cf.max_conns && !s->paused) {
 		/* The kernel's backlog holds the others, not our descriptors. */
 		s->paused = 1;
@@ -545,13 +572,48 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa,
 	}
 }
 
+int
+http_server_adopt(struct http_server *s, int fd, const void *bytes,
+    size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct evbuffer *in;
+	struct hconn *c;
+	int rv;
+
+	if (s->draining || s->nconns >= s->cf.max_conns)
+		return -1;
+	memset(&ss, 0, sizeof(ss));
+	if (getpeername(fd, (struct sockaddr *)&ss, &sl) == -1)
+		sl = 0;
+	if (evutil_make_socket_nonblocking(fd) == -1 ||
+	    (c = hc_new(s, fd, (struct sockaddr *)&ss, sl)) == NULL)
+		return 0;	/* closed: nothing to answer on */
+	c->once = 1;
+	/*
+	 * The socket's bufferevent keeps its input's end frozen (only it adds
+	 * there): thawed for the bytes read before.
+	 */
+	in = bufferevent_get_input(c->bev);
+	evbuffer_unfreeze(in, 0);
+	rv = evbuffer_add(in, bytes, len);
+	evbuffer_freeze(in, 0);
+	if (rv == -1) {
+		hc_close(c);
+		return 0;
+	}
+	hc_process(c);
+	return 0;
+}
+
 static void
 resume_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct http_server *s = arg;
 
 	s->starved = 0;
-	if (!s->paused && !s->draining)
+	if (!s->paused && !s->draining && s->lis != NULL)
 		evconnlistener_enable(s->lis);
 }
 
@@ -590,15 +652,18 @@ http_server_new(struct event_base *base, int fd,
 	TAILQ_INIT(&s->conns);
 	s->name = strdup(cf->name);
 	s->ev_resume = evtimer_new(base, resume_cb, s);
-	s->lis = evconnlistener_new(base, accept_cb, s, LEV_OPT_CLOSE_ON_FREE |
-	    LEV_OPT_CLOSE_ON_EXEC, 128, fd);
-	if (s->name == NULL || s->ev_resume == NULL || s->lis == NULL) {
-		if (s->lis == NULL)
+	if (fd != -1)
+		s->lis = evconnlistener_new(base, accept_cb, s,
+		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128, fd);
+	if (s->name == NULL || s->ev_resume == NULL ||
+	    (fd != -1 && s->lis == NULL)) {
+		if (fd != -1 && s->lis == NULL)
 			evutil_closesocket(fd);
 		http_server_free(s);
 		return NULL;
 	}
-	evconnlistener_set_error_cb(s->lis, accept_error_cb);
+	if (s->lis != NULL)
+		evconnlistener_set_error_cb(s->lis, accept_error_cb);
 	return s;
 }
 
@@ -608,7 +673,8 @@ http_server_drain(struct http_server *s)
 	struct hconn *c, *next;
 
 	s->draining = 1;
-	evconnlistener_disable(s->lis);
+	if (s->lis != NULL)
+		evconnlistener_disable(s->lis);
 	for (c = TAILQ_FIRST(&s->conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
 		/* Waiting for a request: nothing to finish. */
@@ -629,6 +695,24 @@ size_t
 http_server_pending(const struct http_server *s)
 {
 	return s->pending;
+}
+
+uint64_t
+http_server_accepted(const struct http_server *s)
+{
+	/* Every connection accepted took the next id. */
+	return s->next_id;
+}
+
+void
+http_server_set_limits(struct http_server *s,
+    const struct http_server_config *cf)
+{
+	s->cf.max_conns = cf->max_conns;
+	s->cf.max_body_bytes = cf->max_body_bytes;
+	s->cf.request_timeout = cf->request_timeout;
+	s->cf.idle_timeout = cf->idle_timeout;
+	srv_maybe_accept(s);
 }
 
 void
@@ -708,6 +792,12 @@ http_req_loopback(const struct http_req *r)
 		    (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) &&
 		    in6->sin6_addr.s6_addr[12] == 127);
 	return 0;
+}
+
+uint64_t
+http_req_conn_id(const struct http_req *r)
+{
+	return r->conn_id;
 }
 
 int
@@ -803,6 +893,60 @@ http_stream_end(struct http_req *r)
 			hc_write_cb(c->bev, c);
 	}
 	req_free(r);
+}
+
+int
+http_req_pass(struct http_req *r, int (*send)(int, const void *, size_t,
+    void *), void *arg)
+{
+	struct hconn *c = r->conn;
+	struct evbuffer *in;
+	size_t rest, len;
+	char *bytes;
+	int rv;
+
+	if (c == NULL) {
+		/* Gone already: nobody to hand over. */
+		req_answered(r);
+		req_free(r);
+		return 0;
+	}
+	/* Something of an answer is out here (100 Continue): not whole. */
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+		return -1;
+	in = bufferevent_get_input(c->bev);
+	rest = evbuffer_get_length(in);
+	len = r->rawlen + r->bodylen + rest;
+	if ((bytes = malloc(len + 1)) == NULL)
+		return -1;
+	memcpy(bytes, r->raw, r->rawlen);
+	if (r->bodylen > 0)
+		memcpy(bytes + r->rawlen, r->body, r->bodylen);
+	if (rest > 0 && evbuffer_copyout(in, bytes + r->rawlen + r->bodylen,
+	    rest) != (ev_ssize_t)rest) {
+		free(bytes);
+		return -1;
+	}
+	rv = send(bufferevent_getfd(c->bev), bytes, len, arg);
+	free(bytes);
+	if (rv == -1)
+		return -1;
+	log_debug("%s conn %llu: handed over", c->srv->name,
+	    (unsigned long long)c->id);
+	c->req = NULL;
+	r->conn = NULL;
+	req_answered(r);
+	req_free(r);
+	/*
+	 * Our copy of the socket closes, the other process has its own; not
+	 * here, where the caller (hc_process, via the handler) still holds
+	 * c, but on the next turn of the loop.  Nothing is read meanwhile:
+	 * what comes is the other process's.
+	 */
+	c->passed = 1;
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	event_add(c->timer, &(struct timeval){ 0, 0 });
+	return 0;
 }
 
 void

@@ -46,11 +46,27 @@ struct http_server_config {
 /* Serves on a listening socket (taken: closed by http_server_free). */
 struct http_server *http_server_new(struct event_base *, int,
 		    const struct http_server_config *);
+/*
+ * With a listening socket of -1 the server takes connections only from
+ * http_server_adopt: a socket another process accepted, the bytes it read
+ * from it first, and one request served on it, then closed.  -1 at the
+ * cap (the caller answers and closes fd); else fd is the server's.
+ */
+int		 http_server_adopt(struct http_server *, int, const void *,
+		    size_t);
 /* Stops accepting; open connections finish their request and close. */
 void		 http_server_drain(struct http_server *);
 /* Connections open, and requests handed out and not yet answered. */
 size_t		 http_server_conns(const struct http_server *);
 size_t		 http_server_pending(const struct http_server *);
+/* Connections accepted since it started. */
+uint64_t	 http_server_accepted(const struct http_server *);
+/*
+ * New limits (SIGHUP): the cap, the largest body and the deadlines of cf;
+ * a deadline already running keeps its time.
+ */
+void		 http_server_set_limits(struct http_server *,
+		    const struct http_server_config *);
 void		 http_server_free(struct http_server *);
 
 const char	*http_req_method(const struct http_req *);
@@ -67,6 +83,8 @@ const struct sockaddr *http_req_peer(const struct http_req *);
 int		 http_req_loopback(const struct http_req *);
 /* The client has gone (its answer will be dropped). */
 int		 http_req_gone(const struct http_req *);
+/* The id of the connection it came on, as the server's log lines name it. */
+uint64_t	 http_req_conn_id(const struct http_req *);
 
 /*
  * Answers the request: code and reason, extra header lines (each ending
@@ -82,6 +100,16 @@ void		 http_reply(struct http_req *, int, const char *, const char *,
 int		 http_stream_start(struct http_req *, const char *, const char *);
 int		 http_stream_write(struct http_req *, const char *, size_t);
 void		 http_stream_end(struct http_req *);
+/*
+ * Hands the connection over to another process instead of answering: send
+ * gets the socket and every byte read from it (this request's head and
+ * body and whatever followed), passes them on and returns 0; then the
+ * connection is closed here and the request freed.  -1 (send's, or when
+ * part of an answer was already written): the request is still the
+ * caller's to answer.
+ */
+int		 http_req_pass(struct http_req *, int (*)(int, const void *,
+		    size_t, void *), void *);
 /* Called once if the client of a streamed answer goes first. */
 void		 http_req_on_gone(struct http_req *, void (*)(struct http_req *,
 		    void *), void *);

@@ -39,6 +39,7 @@
 #include "event.h"
 #include "listener.h"
 #include "log.h"
+#include "metrics.h"
 #include "sdlisten.h"
 
 enum conn_state {
@@ -74,6 +75,7 @@ struct lsock {
 	int		 paused;	/* at the cap: not accepting */
 	int		 starved;	/* out of descriptors: not accepting */
 	struct event	*ev_resume;	/* accepting again after that */
+	uint64_t	 accepted;	/* connections accepted, for /metrics */
 };
 
 struct conn {
@@ -86,6 +88,7 @@ struct conn {
 	int64_t		 active;	/* when it last sent or was answered */
 	int		 is_tcp;	/* needs auth; no peer uid */
 	char		 source[64];	/* token name, or "local:UID" */
+	unsigned	 msource;	/* its /metrics label (metrics_source) */
 	char		 by[16];	/* the peer's uid, Unix socket only */
 	struct req_list	 reqs;		/* unanswered and not yet written, in order */
 	size_t		 npending;	/* entries of reqs */
@@ -390,6 +393,7 @@ handle_auth(struct conn *c, struct req *r, const char *line, size_t len)
 		conn_set_state(c, CONN_DRAINING);
 	} else {
 		snprintf(c->source, sizeof(c->source), "%s", name);
+		c->msource = metrics_source(c->source);
 		req_answer(r, "{\"ok\":true,\"source\":\"%s\"}", c->source);
 		log_debug("conn %llu: authenticated as %s",
 		    (unsigned long long)c->id, c->source);
@@ -417,6 +421,7 @@ handle_line(struct conn *c, const char *line, size_t len)
 		return;
 	}
 	if (event_decode(line, len, &rules, &ev, err, sizeof(err)) == -1) {
+		metrics_event(METRICS_REFUSED, METRICS_KIND_INVALID, c->msource);
 		req_refuse(r, err);
 		return;
 	}
@@ -440,6 +445,7 @@ refuse_oversize(struct conn *c)
 		return;
 	snprintf(msg, sizeof(msg), "line longer than %ld bytes",
 	    l.cf->max_line_bytes);
+	metrics_event(METRICS_REFUSED, METRICS_KIND_INVALID, c->msource);
 	req_refuse(r, msg);
 }
 
@@ -587,6 +593,7 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 			snprintf(c->by, sizeof(c->by), "%u", (unsigned)cred.uid);
 			snprintf(c->source, sizeof(c->source), "local:%u",
 			    (unsigned)cred.uid);
+			c->msource = metrics_source(c->source);
 		} else {
 			log_warn("conn %llu: SO_PEERCRED; refused",
 			    (unsigned long long)c->id);
@@ -598,6 +605,7 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	TAILQ_INSERT_TAIL(&l.conns, c, entry);
 	l.nconns++;
 	ls->nconns++;
+	ls->accepted++;
 	log_debug("conn %llu: accepted on %s%s%s", (unsigned long long)c->id,
 	    ls->name, is_tcp ? "" : ", uid ", c->by);
 	bufferevent_setcb(bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
@@ -931,6 +939,27 @@ size_t
 listener_count(void)
 {
 	return l.nconns;
+}
+
+void
+listener_stats(struct listener_stats *st)
+{
+	st->unix_conns = l.unix_l.nconns;
+	st->tcp_conns = l.tcp_l.nconns;
+	st->unix_accepted = l.unix_l.accepted;
+	st->tcp_accepted = l.tcp_l.accepted;
+}
+
+/* A cap raised lets a paused listener accept again; one lowered waits. */
+void
+listener_reload(void)
+{
+	if (l.cf == NULL)
+		return;
+	l.unix_l.cap = (size_t)l.cf->max_clients_unix;
+	l.tcp_l.cap = (size_t)l.cf->max_clients_tcp;
+	ls_maybe_accept(&l.unix_l);
+	ls_maybe_accept(&l.tcp_l);
 }
 
 void

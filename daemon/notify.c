@@ -46,6 +46,7 @@ static struct {
 	size_t		 nchildren;	/* length of children */
 	struct event	*ev_chld;	/* SIGCHLD */
 	struct evhttp_connection *posts[POSTS_MAX]; /* notify_url in flight */
+	char		 post_of[POSTS_MAX][96]; /* "CODE vN" of each, for the log */
 } n;
 
 static void
@@ -225,10 +226,16 @@ url_done(struct evhttp_request *req, void *arg)
 	/* Not inside its own callback (STYLE.md, habit 6): next loop turn. */
 	event_base_once(n.base, -1, EV_TIMEOUT, url_free_cb, arg,
 	    &(struct timeval){ 0, 0 });
+	const char *of = "?";
+	size_t i;
+
+	for (i = 0; i < POSTS_MAX; i++)
+		if (n.posts[i] == arg)
+			of = n.post_of[i];
 	if (req == NULL || evhttp_request_get_response_code(req) == 0)
-		log_warnx("drafts: notify_url: no answer");
+		log_warnx("drafts: notify_url for %s: no answer", of);
 	else
-		log_info("drafts: notify_url answered %d",
+		log_info("drafts: notify_url for %s answered %d", of,
 		    evhttp_request_get_response_code(req));
 }
 
@@ -249,7 +256,8 @@ notify_url(const char *code, int version, const char *trigger,
 		return;
 	if ((uri = evhttp_uri_parse(url)) == NULL ||
 	    (host = evhttp_uri_get_host(uri)) == NULL) {
-		log_warnx("drafts: notify_url is not an http URL: %s", url);
+		log_warnx("drafts: notify_url for %s v%d is not an http URL: %s",
+		    code, version, url);
 		if (uri != NULL)
 			evhttp_uri_free(uri);
 		return;
@@ -274,7 +282,8 @@ notify_url(const char *code, int version, const char *trigger,
 	    evhttp_uri_get_port(uri) : 80));
 	if (body == NULL || con == NULL ||
 	    (req = evhttp_request_new(url_done, con)) == NULL) {
-		log_warnx("drafts: notify_url: out of memory");
+		log_warnx("drafts: notify_url for %s v%d: out of memory", code,
+		    version);
 		if (con != NULL)
 			evhttp_connection_free(con);
 		free(body);
@@ -282,6 +291,8 @@ notify_url(const char *code, int version, const char *trigger,
 		return;
 	}
 	n.posts[slot] = con;
+	snprintf(n.post_of[slot], sizeof(n.post_of[slot]), "%s v%d", code,
+	    version);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Host", host);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 	    "application/json");

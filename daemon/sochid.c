@@ -3,6 +3,8 @@
  * sochid: takes events from monitoring systems and engineers and stores them
  * in PostgreSQL, answering each sender only after its event is committed.
  */
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <getopt.h>
@@ -20,20 +22,25 @@
 #include "correlate.h"
 #include "db_writer.h"
 #include "drafter.h"
-#include "drafter_proc.h"
 #include "http_api.h"
 #include "listener.h"
 #include "log.h"
+#include "metrics.h"
 #include "migrate.h"
 #include "pgsync.h"
 #include "sdlisten.h"
 #include "sdnotify.h"
 #include "syslog_listener.h"
+#include "web_worker.h"
+#include "worker_proc.h"
 #include "zone.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0"
 #endif
+
+/* Seconds between two STATUS= lines to systemd. */
+#define STATUS_INTERVAL	5
 
 static struct {
 	struct event_base *base;	/* the loop */
@@ -46,9 +53,15 @@ static struct {
 	struct event	*ev_int;	/* SIGINT */
 	struct event	*ev_hup;	/* SIGHUP */
 	struct event	*ev_drain;	/* checks whether draining is done */
+	struct event	*ev_status;	/* STATUS= to systemd, every few seconds */
+	uint64_t	 status_accepted; /* events accepted at the last STATUS= */
+	struct timespec	 status_at;	/* when that was */
 	struct timespec	 drain_deadline; /* give up waiting then */
 	int		 stopping;	/* SIGTERM or SIGINT seen */
-	char		 exe[PATH_MAX];	/* this program, to start the drafter */
+	int		 debug;		/* -d: debug whatever the file says */
+	char		 exe[PATH_MAX];	/* this program, to start the workers */
+	struct worker_proc *drafter;	/* sochid: drafter */
+	struct worker_proc *web;	/* sochid: web, when listen_http is set */
 } d;
 
 static void
@@ -114,40 +127,131 @@ stop_cb(evutil_socket_t sig, short what, void *arg)
 	drain_cb(-1, 0, NULL);
 }
 
-/* SIGHUP: tokens and the log level are reloaded; the rest needs a restart. */
+/*
+ * The drafter's report lines (drafter.c), a message each on its channel:
+ * what /metrics and STATUS= count.  Read until the channel is empty; at its
+ * end (the drafter went) it is closed until the restart makes a new one.
+ */
+static void
+drafter_report_cb(int fd, void *arg)
+{
+	char buf[256];
+	ssize_t n;
+
+	while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		if (buf[n - 1] == '\n')
+			n--;
+		buf[n] = '\0';
+		metrics_drafter_line(buf);
+	}
+	if (n == 0 || (errno != EAGAIN && errno != EINTR))
+		worker_proc_channel_lost(d.drafter);
+}
+
+/* The keys a reload changed, and those that wait for a restart. */
+struct reload_log {
+	struct sbuf	 applied;	/* "[report] company, [tokens] ci" */
+	struct sbuf	 restart;	/* "listen_tcp" */
+};
+
+static void
+reload_note(const char *what, int reloadable, void *arg)
+{
+	struct reload_log *rl = arg;
+	struct sbuf *b = reloadable ? &rl->applied : &rl->restart;
+
+	if (b->len > 0)
+		(void)sbuf_adds(b, ", ");
+	(void)sbuf_adds(b, what);
+}
+
+/*
+ * SIGHUP: the file (and tokens_file) read again; every key the config
+ * table marks reloadable is applied, by each module that holds it, and the
+ * log says exactly which keys changed and which wait for a restart.  A file
+ * that does not parse, a rule that does not compile or a tokens file
+ * others may read keeps the running configuration whole; the drafter is
+ * told only of a reload that took.
+ */
 static void
 hup_cb(evutil_socket_t sig, short what, void *arg)
 {
+	struct reload_log rl = { SBUF_INIT, SBUF_INIT };
 	struct sochi_config ncf;
-	struct config_map tmp;
+	struct correlator *rules;
 	char err[1024];
 
 	sdnotify("RELOADING=1");
 	config_init(&ncf);
-	if (conffile_load(&ncf, d.conf_path, 1, err, sizeof(err)) == -1) {
+	if (conffile_load(&ncf, d.conf_path, 1, err, sizeof(err)) == -1 ||
+	    conffile_tokens(&ncf, err, sizeof(err)) == -1 ||
+	    (rules = correlate_new(&ncf, err, sizeof(err))) == NULL) {
 		log_warnx("reload failed, keeping the running configuration: %s",
 		    err);
 		config_free(&ncf);
 		sdnotify("READY=1");
 		return;
 	}
-	tmp = d.cf.tokens;
-	d.cf.tokens = ncf.tokens;
-	ncf.tokens = tmp;
-	d.cf.log_level = ncf.log_level;
-	log_setlevel(ncf.log_level);
-	if (strcmp(ncf.database, d.cf.database) != 0 ||
-	    strcmp(ncf.socket, d.cf.socket) != 0 ||
-	    strcmp(ncf.listen_tcp, d.cf.listen_tcp) != 0 ||
-	    strcmp(ncf.listen_http, d.cf.listen_http) != 0 ||
-	    strcmp(ncf.timezone, d.cf.timezone) != 0)
-		log_warnx("reload: only [tokens] and log_level take effect "
-		    "without a restart");
-	log_info("reloaded %s: %zu tokens, log level %s", d.conf_path,
-	    d.cf.tokens.n, log_level_name(d.cf.log_level));
+	if (d.debug)
+		ncf.log_level = LOG_LEVEL_DEBUG;
+	config_diff(&d.cf, &ncf, reload_note, &rl);
+	config_reload(&d.cf, &ncf);
 	config_free(&ncf);
-	drafter_proc_signal(SIGHUP);
+	log_setlevel(d.cf.log_level);
+	db_writer_reload(&d.cf);
+	listener_reload();
+	http_api_reload(rules);
+	correlate_free(d.rules);
+	d.rules = rules;
+	metrics_tokens(&d.cf);
+	if (rl.applied.len == 0 && rl.restart.len == 0)
+		log_info("reload: %s: nothing changed", d.conf_path);
+	else
+		log_info("reload: %s%s%s%s%s", rl.applied.len ? "changed " : "",
+		    rl.applied.len ? rl.applied.data : "",
+		    rl.applied.len && rl.restart.len ? "; " : "",
+		    rl.restart.len ? "restart needed for " : "",
+		    rl.restart.len ? rl.restart.data : "");
+	sbuf_free(&rl.applied);
+	sbuf_free(&rl.restart);
+	worker_proc_signal(d.drafter, SIGHUP);
+	worker_proc_signal(d.web, SIGHUP);
 	sdnotify("READY=1");
+}
+
+/*
+ * Every few seconds under systemd: what `systemctl status` shows beside
+ * the unit, from counters the loop keeps anyway (no database call).
+ */
+static void
+status_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct db_writer_stats st;
+	struct syslog_stats ss;
+	struct timespec now;
+	char msg[256], open[32];
+	uint64_t acc = metrics_accepted();
+	double secs, rate;
+	long nopen = metrics_open_incidents();
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = (double)(now.tv_sec - d.status_at.tv_sec) +
+	    (double)(now.tv_nsec - d.status_at.tv_nsec) / 1e9;
+	rate = secs > 0 ? (double)(acc - d.status_accepted) / secs : 0;
+	d.status_accepted = acc;
+	d.status_at = now;
+	db_writer_stats(&st);
+	syslog_listener_stats(&ss);
+	if (nopen >= 0)
+		snprintf(open, sizeof(open), "%ld", nopen);
+	else
+		snprintf(open, sizeof(open), "unknown");
+	snprintf(msg, sizeof(msg), "STATUS=%.1f events/s, %zu connections, "
+	    "journal %zu events, %s open incidents%s", rate,
+	    listener_count() + http_api_conns() + ss.connections,
+	    st.journal_events, open,
+	    !st.connected ? ", database unavailable" : "");
+	sdnotify(msg);
 }
 
 /*
@@ -232,13 +336,14 @@ do_migrate(void)
 int
 main(int argc, char *argv[])
 {
-	enum { OPT_PRINT = 256, OPT_MIGRATE, OPT_DRAFTER };
+	enum { OPT_PRINT = 256, OPT_MIGRATE, OPT_DRAFTER, OPT_WEB };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'f' },
 		{ "check", no_argument, NULL, 'n' },
 		{ "print-config", no_argument, NULL, OPT_PRINT },
 		{ "migrate", no_argument, NULL, OPT_MIGRATE },
 		{ "drafter", no_argument, NULL, OPT_DRAFTER },
+		{ "web", no_argument, NULL, OPT_WEB },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -246,6 +351,7 @@ main(int argc, char *argv[])
 	};
 	const char *file = NULL;
 	int ch, check = 0, print = 0, migrate = 0, debug = 0, drafter = 0;
+	int web = 0;
 	char err[1024];
 	struct sbuf out = SBUF_INIT;
 
@@ -256,6 +362,7 @@ main(int argc, char *argv[])
 		case OPT_PRINT: print = 1; break;
 		case OPT_MIGRATE: migrate = 1; break;
 		case OPT_DRAFTER: drafter = 1; break;
+		case OPT_WEB: web = 1; break;
 		case 'd': debug = 1; break;
 		case 'V':
 			printf("sochid %s\n", PACKAGE_VERSION);
@@ -275,8 +382,11 @@ main(int argc, char *argv[])
 	}
 
 	d.conf_path = conffile_path(file);
+	/* The workers sochid starts (worker_proc.c) run as options of its own. */
 	if (drafter)
 		return drafter_main(d.conf_path, debug);
+	if (web)
+		return web_worker_main(d.conf_path, debug);
 	if (exe_path(argv[0], d.exe, sizeof(d.exe)) == -1) {
 		fprintf(stderr, "sochid: cannot tell where this program is: %s\n",
 		    strerror(errno));
@@ -287,7 +397,24 @@ main(int argc, char *argv[])
 		fprintf(stderr, "sochid: %s\n", err);
 		return 1;
 	}
+	if (conffile_tokens(&d.cf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "sochid: %s\n", err);
+		return 1;
+	}
 	if (check) {
+		/* Worth saying, not refusing: it runs, but not as meant. */
+		if (strstr(d.cf.database, "password") != NULL)
+			fprintf(stderr, "sochid: %s: database holds a password, "
+			    "which everyone who may read the file can see; use a "
+			    "password file (PGPASSFILE, ~/.pgpass of sochid's user) "
+			    "or a service file (PGSERVICEFILE) instead\n",
+			    d.conf_path);
+		if ((*d.cf.listen_tcp != '\0' || *d.cf.listen_http != '\0') &&
+		    d.cf.tokens.n == 0)
+			fprintf(stderr, "sochid: %s: no tokens (tokens_file %s): "
+			    "every sender on TCP and HTTP will be refused\n",
+			    d.conf_path, *d.cf.tokens_file ? d.cf.tokens_file :
+			    "not set");
 		printf("%s: configuration OK\n", d.conf_path);
 		return 0;
 	}
@@ -297,9 +424,11 @@ main(int argc, char *argv[])
 		sbuf_free(&out);
 		return 0;
 	}
+	d.debug = debug;
 	if (debug)
 		d.cf.log_level = LOG_LEVEL_DEBUG;
 	log_init("sochid", d.cf.log_level);
+	metrics_init(&d.cf);
 	if (migrate)
 		return do_migrate();
 	/*
@@ -335,14 +464,32 @@ main(int argc, char *argv[])
 		    "listen_syslog_* to it, or remove its Listen line from "
 		    "sochid.socket)", err,
 		    d.conf_path);
-	if (drafter_proc_init(d.base, d.exe, d.conf_path, debug) == -1)
+	if ((d.drafter = worker_proc_start(d.base, d.exe, d.conf_path, debug,
+	    "drafter", "--drafter", 1)) == NULL)
 		fatalx("cannot start the drafter");
+	/* Its report lines feed /metrics and STATUS=. */
+	worker_proc_on_channel(d.drafter, drafter_report_cb, NULL);
+	metrics_set_drafter(d.drafter);
+	/* The web view answers on the HTTP listener: none without one. */
+	if (*d.cf.listen_http != '\0') {
+		if ((d.web = worker_proc_start(d.base, d.exe, d.conf_path, debug,
+		    "web", "--web", 1)) == NULL)
+			fatalx("cannot start the web view");
+		http_api_set_web(d.web);
+	}
 	d.ev_term = evsignal_new(d.base, SIGTERM, stop_cb, NULL);
 	d.ev_int = evsignal_new(d.base, SIGINT, stop_cb, NULL);
 	d.ev_hup = evsignal_new(d.base, SIGHUP, hup_cb, NULL);
 	event_add(d.ev_term, NULL);
 	event_add(d.ev_int, NULL);
 	event_add(d.ev_hup, NULL);
+	if (getenv("NOTIFY_SOCKET") != NULL) {
+		clock_gettime(CLOCK_MONOTONIC, &d.status_at);
+		d.ev_status = event_new(d.base, -1, EV_PERSIST, status_cb, NULL);
+		if (d.ev_status != NULL)
+			event_add(d.ev_status, &(struct timeval){ STATUS_INTERVAL,
+			    0 });
+	}
 
 	log_info("sochid %s ready (pid %ld)", PACKAGE_VERSION, (long)getpid());
 	sdnotify("READY=1\nSTATUS=accepting events");
@@ -358,17 +505,22 @@ main(int argc, char *argv[])
 	listener_free();
 	http_api_free();
 	sdlisten_free();
-	drafter_proc_stop();
-	drafter_proc_free();
+	worker_proc_stop(d.drafter);
+	worker_proc_stop(d.web);
+	worker_proc_free(d.drafter);
+	worker_proc_free(d.web);
 	zone_free(&d.zone);
 	if (d.ev_drain != NULL)
 		event_free(d.ev_drain);
+	if (d.ev_status != NULL)
+		event_free(d.ev_status);
 	event_free(d.ev_term);
 	event_free(d.ev_int);
 	event_free(d.ev_hup);
 	event_base_free(d.base);
 	correlate_free(d.rules);
 	zone_free(&d.zabbix_zone);
+	metrics_free();
 	config_free(&d.cf);
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "correlate.h"
 #include "regulation.h"
+#include "sha256.h"
 #include "syslog_rule.h"
 
 
@@ -71,32 +72,33 @@ static const struct ckey keys[] = {
 	    0, 0, 0 },
 	{ "sochid", "state_dir", CT_PATH, OFF(state_dir),
 	    SOCHI_LOCALSTATEDIR "/lib/sochi", 0, 0, 0 },
+	{ "sochid", "tokens_file", CT_PATH, OFF(tokens_file), "", 0, 0, 1 },
 	{ "sochid", "timezone", CT_ZONE, OFF(timezone), "Asia/Tokyo", 0, 0, 0 },
 	{ "sochid", "max_line_bytes", CT_INT, OFF(max_line_bytes), "65536",
-	    256, 16 * 1024 * 1024, 0 },
+	    256, 16 * 1024 * 1024, 1 },
 	{ "sochid", "max_body_bytes", CT_INT, OFF(max_body_bytes), "8388608",
-	    1024, 1024L * 1024 * 1024, 0 },
+	    1024, 1024L * 1024 * 1024, 1 },
 	{ "sochid", "max_pending", CT_INT, OFF(max_pending), "1024", 1, 1000000,
-	    0 },
+	    1 },
 	{ "sochid", "max_clients_unix", CT_INT, OFF(max_clients_unix), "256", 1,
-	    100000, 0 },
+	    100000, 1 },
 	{ "sochid", "max_clients_tcp", CT_INT, OFF(max_clients_tcp), "1024", 1,
-	    100000, 0 },
+	    100000, 1 },
 	{ "sochid", "max_clients_http", CT_INT, OFF(max_clients_http), "1024",
-	    1, 100000, 0 },
+	    1, 100000, 1 },
 	{ "sochid", "max_clients_syslog", CT_INT, OFF(max_clients_syslog),
 	    "256", 1, 100000, 0 },
 	{ "sochid", "auth_timeout", CT_INT, OFF(auth_timeout), "10", 1, 3600,
-	    0 },
+	    1 },
 	{ "sochid", "idle_timeout", CT_INT, OFF(idle_timeout), "300", 1, 86400,
-	    0 },
+	    1 },
 	{ "sochid", "http_request_timeout", CT_INT, OFF(http_request_timeout),
-	    "30", 1, 3600, 0 },
-	{ "sochid", "batch_max", CT_INT, OFF(batch_max), "4096", 1, 100000, 0 },
+	    "30", 1, 3600, 1 },
+	{ "sochid", "batch_max", CT_INT, OFF(batch_max), "4096", 1, 100000, 1 },
 	{ "sochid", "write_timeout", CT_INT, OFF(write_timeout), "30", 1, 86400,
 	    0 },
 	{ "sochid", "max_pending_bytes", CT_INT, OFF(max_pending_bytes),
-	    "67108864", 65536, 64L * 1024 * 1024 * 1024, 0 },
+	    "67108864", 65536, 64L * 1024 * 1024 * 1024, 1 },
 	{ "sochid", "pipeline_depth", CT_INT, OFF(pipeline_depth), "2", 1, 16,
 	    0 },
 	{ "sochid", "journal", CT_JOURNAL, OFF(journal), "outage", 0, 0, 0 },
@@ -105,13 +107,13 @@ static const struct ckey keys[] = {
 	{ "sochid", "log_level", CT_LEVEL, OFF(log_level), "info", 0, 0, 1 },
 	{ "drafts", "spool_dir", CT_PATH, OFF(drafts.spool_dir), "", 0, 0, 0 },
 	{ "drafts", "formats", CT_STRING, OFF(drafts.formats), "text,html", 0, 0,
-	    0 },
+	    1 },
 	{ "drafts", "notify_command", CT_STRING, OFF(drafts.notify_command), "",
-	    0, 0, 0 },
+	    0, 0, 1 },
 	{ "drafts", "notify_timeout", CT_INT, OFF(drafts.notify_timeout), "30",
-	    1, 3600, 0 },
+	    1, 3600, 1 },
 	{ "drafts", "notify_url", CT_STRING, OFF(drafts.notify_url), "", 0, 0,
-	    0 },
+	    1 },
 	{ "report", "company", CT_STRING, OFF(report.company), "", 0, 0, 1 },
 	{ "report", "company_kana", CT_STRING, OFF(report.company_kana), "", 0,
 	    0, 1 },
@@ -150,20 +152,39 @@ static const struct ckey keys[] = {
 	    OFF(syslog.sender_timezones), "", 0, 0, 0 },
 	{ "syslog", "max_message_bytes", CT_INT, OFF(syslog.max_message_bytes),
 	    "8192", 480, 1024 * 1024, 0 },
+	{ "web", "max_clients", CT_INT, OFF(web.max_clients), "64", 1, 10000,
+	    0 },
+	{ "web", "read_without_token", CT_STRING, OFF(web.read_without_token),
+	    "127.0.0.1, ::1", 0, 0, 0 },
+	{ "web", "timeout", CT_INT, OFF(web.timeout), "30", 1, 3600, 0 },
 	{ NULL, NULL, CT_STRING, 0, NULL, 0, 0, 0 }
 };
 
-/* The maps: sections whose keys are the user's own names. */
+/*
+ * The maps: sections whose keys are the user's own names.  A section given
+ * in a file replaces the map as a whole (the defaults, or what a file read
+ * before said: the CLI reads the user's file over sochid.conf).  The
+ * tokens come from tokens_file, never from sochid.conf, so that
+ * sochid.conf holds no secret and can be read by everyone.
+ */
 static const struct {
 	const char	*section;	/* [section] */
 	size_t		 offset;	/* its struct config_map */
 	int		 secret;	/* values masked when printed */
+	int		 reloadable;	/* SIGHUP applies it */
 } maps[] = {
-	{ "tokens", OFF(tokens), 1 },
-	{ "phases", OFF(phases), 0 },
-	{ "actors", OFF(actors), 0 },
-	{ NULL, 0, 0 }
+	{ "tokens", OFF(tokens), 1, 1 },
+	{ "phases", OFF(phases), 0, 1 },
+	{ "actors", OFF(actors), 0, 1 },
+	{ NULL, 0, 0, 0 }
 };
+#define MAP_TOKENS	0
+
+/* The other sections: [rule.NAME] are compiled again on SIGHUP; the
+ * syslog listener's rules and the Zabbix zone are taken at start. */
+#define RULES_RELOADABLE	1
+#define SYSLOG_RULES_RELOADABLE	0
+#define ZABBIX_ZONE_RELOADABLE	0
 
 static const char *const default_phases[][2] = {
 	{ "work", "作業" },
@@ -181,8 +202,8 @@ struct parse_ctx {
 	char		*err;		/* first error, without file and line */
 	size_t		 errlen;	/* its size */
 	int		 failed;	/* an error was recorded */
-	unsigned char	 seen[96];	/* keys[] rows already given */
-	int		 phases_given;	/* [phases] appeared: defaults dropped */
+	unsigned char	 seen[128];	/* keys[] rows already given */
+	unsigned char	 map_given[8];	/* maps[] sections seen: old pairs dropped */
 	config_zone_check zone_ok;	/* the caller's zone lookup, or NULL */
 };
 /* A key added past seen[]'s size would be marked outside it. */
@@ -514,11 +535,20 @@ handler(void *arg, const char *section, const char *name, const char *value)
 	for (i = 0; maps[i].section != NULL; i++) {
 		if (strcmp(maps[i].section, section) != 0)
 			continue;
+		if (i == MAP_TOKENS) {
+			snprintf(ctx->err, ctx->errlen, "[tokens] %s: tokens no "
+			    "longer belong in this file, which holds no secret: "
+			    "move each \"name = secret\" line of [tokens] to the "
+			    "file tokens_file names (mode 0640 or stricter), set "
+			    "tokens_file under [sochid], and remove [tokens] here",
+			    name);
+			goto bad;
+		}
 		m = (struct config_map *)(void *)((char *)ctx->cf +
 		    maps[i].offset);
-		if (strcmp(section, "phases") == 0 && !ctx->phases_given) {
+		if (!ctx->map_given[i]) {
 			map_free(m);
-			ctx->phases_given = 1;
+			ctx->map_given[i] = 1;
 		}
 		if (config_map_get(m, name) != NULL) {
 			snprintf(ctx->err, ctx->errlen, "[%s] %s: given twice",
@@ -569,6 +599,21 @@ bad:
 	return 0;
 }
 
+/* [web] read_without_token, parsed. */
+static int
+web_config_finish(struct sochi_config *cf, char *err, size_t errlen)
+{
+	char why[200];
+
+	netlist_free(&cf->web.open_list);
+	if (netlist_parse(cf->web.read_without_token, 0, &cf->web.open_list,
+	    why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "[web] read_without_token: %s", why);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 build_phase_ids(struct sochi_config *cf)
 {
@@ -603,6 +648,7 @@ config_init(struct sochi_config *cf)
 		    default_phases[i][1]);
 	(void)build_phase_ids(cf);
 	(void)syslog_config_finish(cf, NULL, err, sizeof(err));
+	(void)web_config_finish(cf, err, sizeof(err));
 }
 
 int
@@ -666,7 +712,8 @@ config_parse(struct sochi_config *cf, const char *text, const char *file,
 		return -1;
 	}
 	/* [syslog] and every [syslog.NAME]: lists, zones, rules' expressions. */
-	if (syslog_config_finish(cf, zone_ok, msg, sizeof(msg)) == -1) {
+	if (syslog_config_finish(cf, zone_ok, msg, sizeof(msg)) == -1 ||
+	    web_config_finish(cf, msg, sizeof(msg)) == -1) {
 		snprintf(err, errlen, "%s: %s", file, msg);
 		return -1;
 	}
@@ -708,6 +755,7 @@ config_free(struct sochi_config *cf)
 	}
 	free(cf->rules);
 	free(cf->zabbix_timezone);
+	netlist_free(&cf->web.open_list);
 	syslog_config_free(cf);
 	memset(cf, 0, sizeof(*cf));
 }
@@ -803,4 +851,370 @@ config_token_name(const struct sochi_config *cf, const char *tok, size_t n)
 			found = cf->tokens.pairs[i].name;
 	}
 	return found;
+}
+
+/* What the session cookie's value is made from, with the token as key. */
+#define SESSION_TEXT	"sochi web view session, version 1"
+
+void
+config_session_value(const char *token, char out[65])
+{
+	sha256_hmac_hex(token, strlen(token), SESSION_TEXT,
+	    sizeof(SESSION_TEXT) - 1, out);
+}
+
+const char *
+config_session_name(const struct sochi_config *cf, const char *v, size_t n)
+{
+	const char *found = NULL;
+	char want[65];
+	unsigned char diff;
+	size_t i, j;
+
+	for (i = 0; i < cf->tokens.n; i++) {
+		config_session_value(cf->tokens.pairs[i].value, want);
+		diff = (unsigned char)(n != 64);
+		for (j = 0; j < 64; j++)
+			diff |= (unsigned char)(want[j] ^ (j < n ? v[j] : 0));
+		if (diff == 0 && found == NULL)
+			found = cf->tokens.pairs[i].name;
+	}
+	return found;
+}
+
+/*
+ * A token's name becomes the source of the events it sends, a label of
+ * /metrics and part of every idempotency key's scope: letters, digits and
+ * . _ - only, and neither "local" nor "syslog", so that no name can pass
+ * for a local user ("local:0") or a syslog sender.
+ */
+static int
+token_name_ok(const char *name)
+{
+	const char *p;
+
+	if (*name == '\0' || strlen(name) > 64)
+		return 0;
+	for (p = name; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+		    *p == '-'))
+			return 0;
+	return 1;
+}
+
+struct tokens_ctx {
+	struct config_map map;		/* what is read */
+	char		*err;		/* first error, without file and line */
+	size_t		 errlen;	/* its size */
+	int		 failed;	/* an error was recorded */
+};
+
+static int
+tokens_handler(void *arg, const char *section, const char *name,
+    const char *value)
+{
+	struct tokens_ctx *t = arg;
+
+	if (t->failed)
+		return 1;
+	if (*section != '\0')
+		snprintf(t->err, t->errlen, "[%s]: a tokens file has no sections, "
+		    "only \"name = secret\" lines", section);
+	else if (!token_name_ok(name))
+		snprintf(t->err, t->errlen, "%s: a token's name is 1 to 64 "
+		    "letters, digits, '.', '_' or '-'", name);
+	else if (strcmp(name, "local") == 0 || strcmp(name, "syslog") == 0)
+		snprintf(t->err, t->errlen, "%s: a name sochid gives senders of "
+		    "its own (the Unix socket's, syslog's); choose another", name);
+	else if (config_map_get(&t->map, name) != NULL)
+		snprintf(t->err, t->errlen, "%s: given twice", name);
+	else if (*value == '\0')
+		snprintf(t->err, t->errlen, "%s: empty secret", name);
+	else if (map_add(&t->map, name, value) == -1)
+		snprintf(t->err, t->errlen, "out of memory");
+	else
+		return 1;
+	t->failed = 1;
+	return 0;
+}
+
+int
+config_tokens_parse(struct sochi_config *cf, const char *text,
+    const char *file, char *err, size_t errlen)
+{
+	struct tokens_ctx t;
+	char msg[256];
+	int line;
+
+	memset(&t, 0, sizeof(t));
+	t.err = msg;
+	t.errlen = sizeof(msg);
+	msg[0] = '\0';
+	line = ini_parse_string(text, tokens_handler, &t);
+	if (line != 0) {
+		if (t.failed)
+			snprintf(err, errlen, "%s:%d: %s", file, line, msg);
+		else
+			snprintf(err, errlen, "%s:%d: not a \"name = secret\" or "
+			    "comment line", file, line);
+		map_free(&t.map);
+		return -1;
+	}
+	map_free(&cf->tokens);
+	cf->tokens = t.map;
+	return 0;
+}
+
+/* How a key is named in the reload's log line. */
+static void
+key_label(const struct ckey *k, char *buf, size_t len)
+{
+	if (strcmp(k->section, "sochid") == 0)
+		snprintf(buf, len, "%s", k->name);
+	else
+		snprintf(buf, len, "[%s] %s", k->section, k->name);
+}
+
+static int
+key_differs(const struct ckey *k, const struct sochi_config *a,
+    const struct sochi_config *b)
+{
+	const char *pa = (const char *)a + k->offset;
+	const char *pb = (const char *)b + k->offset;
+
+	switch (k->type) {
+	case CT_INT:
+		return *(const long *)(const void *)pa !=
+		    *(const long *)(const void *)pb;
+	case CT_MODE:
+		return *(const unsigned *)(const void *)pa !=
+		    *(const unsigned *)(const void *)pb;
+	case CT_LEVEL:
+		return *(const enum log_level *)(const void *)pa !=
+		    *(const enum log_level *)(const void *)pb;
+	default:
+		return strcmp(*(char *const *)(const void *)pa,
+		    *(char *const *)(const void *)pb) != 0;
+	}
+}
+
+static int
+str_differs(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a != b;
+	return strcmp(a, b) != 0;
+}
+
+static void
+diff_map(const char *section, const struct config_map *a,
+    const struct config_map *b, int reloadable, config_diff_fn fn, void *arg)
+{
+	const char *v;
+	char what[128];
+	size_t i;
+	int any = 0, order = a->n != b->n;
+
+	for (i = 0; i < a->n; i++) {
+		v = config_map_get(b, a->pairs[i].name);
+		if (v == NULL || strcmp(v, a->pairs[i].value) != 0) {
+			snprintf(what, sizeof(what), "[%s] %s", section,
+			    a->pairs[i].name);
+			fn(what, reloadable, arg);
+			any = 1;
+		} else if (!order && strcmp(a->pairs[i].name,
+		    b->pairs[i].name) != 0)
+			order = 1;
+	}
+	for (i = 0; i < b->n; i++)
+		if (config_map_get(a, b->pairs[i].name) == NULL) {
+			snprintf(what, sizeof(what), "[%s] %s", section,
+			    b->pairs[i].name);
+			fn(what, reloadable, arg);
+			any = 1;
+		}
+	/* The same pairs in another order: the phases' order is the timeline's. */
+	if (!any && order) {
+		snprintf(what, sizeof(what), "[%s] order", section);
+		fn(what, reloadable, arg);
+	}
+}
+
+static const struct config_rule *
+rule_named(const struct sochi_config *cf, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cf->nrules; i++)
+		if (strcmp(cf->rules[i].name, name) == 0)
+			return &cf->rules[i];
+	return NULL;
+}
+
+static int
+rule_differs(const struct config_rule *a, const struct config_rule *b)
+{
+	return b == NULL || str_differs(a->match, b->match) ||
+	    str_differs(a->title, b->title) ||
+	    str_differs(a->service, b->service) || a->category != b->category ||
+	    str_differs(a->impact_name, b->impact_name) ||
+	    str_differs(a->impact_label, b->impact_label) ||
+	    str_differs(a->actor, b->actor) || a->open != b->open;
+}
+
+static void
+diff_rules(const struct sochi_config *a, const struct sochi_config *b,
+    config_diff_fn fn, void *arg)
+{
+	char what[128];
+	size_t i;
+	int any = 0, order = 0;
+
+	for (i = 0; i < a->nrules; i++)
+		if (rule_differs(&a->rules[i], rule_named(b, a->rules[i].name))) {
+			snprintf(what, sizeof(what), "[rule.%s]", a->rules[i].name);
+			fn(what, RULES_RELOADABLE, arg);
+			any = 1;
+		} else if (i < b->nrules && strcmp(a->rules[i].name,
+		    b->rules[i].name) != 0)
+			order = 1;
+	for (i = 0; i < b->nrules; i++)
+		if (rule_named(a, b->rules[i].name) == NULL) {
+			snprintf(what, sizeof(what), "[rule.%s]", b->rules[i].name);
+			fn(what, RULES_RELOADABLE, arg);
+			any = 1;
+		}
+	/* The first rule that matches wins: their order is a setting too. */
+	if (!any && order)
+		fn("[rule.*] order", RULES_RELOADABLE, arg);
+}
+
+/* The lines syslog_config_print gives for rule NAME ("syslog.NAME."). */
+static void
+syslog_rule_lines(const struct sbuf *all, const char *name, struct sbuf *out)
+{
+	const char *p = all->data, *nl;
+	char prefix[160];
+	size_t plen;
+
+	snprintf(prefix, sizeof(prefix), "syslog.%s.", name);
+	plen = strlen(prefix);
+	while (p != NULL && *p != '\0') {
+		nl = strchr(p, '\n');
+		if (strncmp(p, prefix, plen) == 0)
+			(void)sbuf_add(out, p, nl ? (size_t)(nl - p + 1) :
+			    strlen(p));
+		p = nl ? nl + 1 : NULL;
+	}
+	(void)sbuf_add(out, "", 0);
+}
+
+static void
+diff_syslog_rules(const struct sochi_config *a, const struct sochi_config *b,
+    config_diff_fn fn, void *arg)
+{
+	struct sbuf pa = SBUF_INIT, pb = SBUF_INIT;
+	const struct sochi_config *cfs[2] = { a, b };
+	char what[160];
+	size_t i, k, j;
+	int seen;
+
+	(void)syslog_config_print(a, &pa);
+	(void)syslog_config_print(b, &pb);
+	(void)sbuf_add(&pa, "", 0);
+	(void)sbuf_add(&pb, "", 0);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < cfs[k]->nsyslog_rules; i++) {
+			const char *name = cfs[k]->syslog_rules[i].name;
+			struct sbuf la = SBUF_INIT, lb = SBUF_INIT;
+
+			/* A rule of both is looked at once, from a's side. */
+			for (j = 0, seen = 0; k == 1 && j < a->nsyslog_rules; j++)
+				seen |= strcmp(a->syslog_rules[j].name, name) == 0;
+			if (seen)
+				continue;
+			syslog_rule_lines(&pa, name, &la);
+			syslog_rule_lines(&pb, name, &lb);
+			if (strcmp(la.data, lb.data) != 0) {
+				snprintf(what, sizeof(what), "[syslog.%s]", name);
+				fn(what, SYSLOG_RULES_RELOADABLE, arg);
+			}
+			sbuf_free(&la);
+			sbuf_free(&lb);
+		}
+	sbuf_free(&pa);
+	sbuf_free(&pb);
+}
+
+void
+config_diff(const struct sochi_config *cur, const struct sochi_config *neu,
+    config_diff_fn fn, void *arg)
+{
+	const struct ckey *k;
+	char what[128];
+	size_t i;
+
+	for (k = keys; k->name != NULL; k++)
+		if (key_differs(k, cur, neu)) {
+			key_label(k, what, sizeof(what));
+			fn(what, k->reloadable, arg);
+		}
+	for (i = 0; maps[i].section != NULL; i++)
+		diff_map(maps[i].section, (const struct config_map *)(const void *)
+		    ((const char *)cur + maps[i].offset),
+		    (const struct config_map *)(const void *)((const char *)neu +
+		    maps[i].offset), maps[i].reloadable, fn, arg);
+	diff_rules(cur, neu, fn, arg);
+	if (str_differs(cur->zabbix_timezone, neu->zabbix_timezone))
+		fn("[source.zabbix] timezone", ZABBIX_ZONE_RELOADABLE, arg);
+	diff_syslog_rules(cur, neu, fn, arg);
+}
+
+void
+config_reload(struct sochi_config *cur, struct sochi_config *neu)
+{
+	const struct ckey *k;
+	struct config_map m;
+	struct config_rule *rules;
+	const char **ids;
+	char *pc, *pn, tmp[16];	/* a long, a mode, a level or a pointer */
+	size_t i, n, size;
+
+	for (k = keys; k->name != NULL; k++) {
+		if (!k->reloadable)
+			continue;
+		pc = (char *)cur + k->offset;
+		pn = (char *)neu + k->offset;
+		switch (k->type) {
+		case CT_INT: size = sizeof(long); break;
+		case CT_MODE: size = sizeof(unsigned); break;
+		case CT_LEVEL: size = sizeof(enum log_level); break;
+		default: size = sizeof(char *); break;
+		}
+		memcpy(tmp, pc, size);
+		memcpy(pc, pn, size);
+		memcpy(pn, tmp, size);
+	}
+	for (i = 0; maps[i].section != NULL; i++) {
+		if (!maps[i].reloadable)
+			continue;
+		pc = (char *)cur + maps[i].offset;
+		pn = (char *)neu + maps[i].offset;
+		memcpy(&m, pc, sizeof(m));
+		memcpy(pc, pn, sizeof(m));
+		memcpy(pn, &m, sizeof(m));
+	}
+	/* phase_ids points into the phases' pairs: it goes with them. */
+	ids = cur->phase_ids;
+	cur->phase_ids = neu->phase_ids;
+	neu->phase_ids = ids;
+	if (RULES_RELOADABLE) {
+		rules = cur->rules;
+		n = cur->nrules;
+		cur->rules = neu->rules;
+		cur->nrules = neu->nrules;
+		neu->rules = rules;
+		neu->nrules = n;
+	}
 }

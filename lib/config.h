@@ -67,6 +67,7 @@ struct sochi_config {
 	char		*listen_syslog_udp; /* syslog over UDP, host[:port]; empty: off */
 	char		*listen_syslog_tcp; /* syslog over TCP, host[:port]; empty: off */
 	char		*state_dir;	/* where sochid keeps its own files */
+	char		*tokens_file;	/* the senders' secrets, apart; empty: none */
 	char		*timezone;	/* the carrier's zone, e.g. Asia/Tokyo */
 	long		 max_line_bytes; /* longest request line accepted */
 	long		 max_body_bytes; /* largest HTTP request body accepted */
@@ -111,7 +112,7 @@ struct sochi_config {
 		long	 notify_timeout; /* seconds it may run */
 		char	*notify_url;	/* where a JSON summary is POSTed, or empty */
 	} drafts;			/* [drafts] */
-	struct config_map tokens;	/* [tokens] sender name = secret */
+	struct config_map tokens;	/* name = secret, from tokens_file */
 	struct config_map phases;	/* [phases] id = heading, in order */
 	struct config_map actors;	/* [actors] login = department */
 	const char	**phase_ids;	/* phases' ids, NULL-terminated, for the decoder */
@@ -126,6 +127,12 @@ struct sochi_config {
 		struct netlist sender_zones; /* ... parsed, each tagged with its zone */
 		long	 max_message_bytes; /* the longest message (TCP frame) taken */
 	} syslog;			/* [syslog] */
+	struct {
+		long	 max_clients;	/* pages and event streams served at once */
+		char	*read_without_token; /* peers that need no token, as written */
+		struct netlist open_list; /* ... parsed */
+		long	 timeout;	/* seconds a page may wait for the database */
+	} web;				/* [web]: the web view and read API */
 	struct config_syslog_rule *syslog_rules; /* [syslog.NAME], in file order */
 	size_t		 nsyslog_rules;
 };
@@ -148,6 +155,39 @@ int	 config_print(const struct sochi_config *, struct sbuf *);
 int	 config_split_listen(const char *, char *, size_t, int *, int);
 const char *config_token_name(const struct sochi_config *, const char *,
 	    size_t);
+/*
+ * The web view's session cookie for a token (GET /login?token=): an
+ * HMAC-SHA256 under the token, 64 hex digits, so that the cookie lets a
+ * browser read but cannot send events.  config_session_name is the sender
+ * whose cookie a value is (compared in constant time), or NULL.
+ */
+void	 config_session_value(const char *, char[65]);
+const char *config_session_name(const struct sochi_config *, const char *,
+	    size_t);
+
+/*
+ * The tokens file's text (one "name = secret" a line, # or ; comments)
+ * into cf->tokens, replacing what was there; -1 with "FILE:LINE: what".
+ */
+int	 config_tokens_parse(struct sochi_config *, const char *text,
+	    const char *file, char *err, size_t errlen);
+
+/*
+ * A reload compares the running config with the file read again.  fn is
+ * called for each key whose value differs, named as a person would look
+ * for it ("[report] company", "listen_tcp" for the keys of [sochid],
+ * "[tokens] NAME", "[rule.NAME]"), with whether SIGHUP applies it (the
+ * table's reloadable column).
+ */
+typedef void (*config_diff_fn)(const char *what, int reloadable, void *arg);
+void	 config_diff(const struct sochi_config *cur,
+	    const struct sochi_config *neu, config_diff_fn fn, void *arg);
+/*
+ * Moves the value of every reloadable key from neu into cur; cur's old
+ * values go to neu, freed with it.  Keys that need a restart keep their
+ * running values.
+ */
+void	 config_reload(struct sochi_config *cur, struct sochi_config *neu);
 const char *config_map_get(const struct config_map *, const char *);
 const char *log_level_name(enum log_level);
 

@@ -53,7 +53,24 @@ void	report_doc_free(struct report_doc *);
 int	report_text(const struct report *, struct sbuf *);
 int	report_markdown(const struct report *, struct sbuf *);
 int	report_html(const struct report *, struct sbuf *);
+/*
+ * report_html's parts, for a page that shows the draft among other
+ * things (the web view): its style sheet, and what goes in its body.
+ */
+extern const char report_html_style[];
+int	report_html_body(const struct report *, struct sbuf *);
 int	report_json(const struct report *, struct sbuf *);
+/*
+ * Members of the JSON report that the list (lib/listing.c) and the web
+ * view's API give too, so that one figure reads alike everywhere: a time
+ * in the zone (RFC 3339), the impacts, the entries of the 詳細な措置模様,
+ * and the classification (null without an impact, its name then added to
+ * missing when that is not NULL).  Each returns a new reference.
+ */
+json_t	*report_json_time(const struct zone *, int64_t);
+json_t	*report_json_impacts(const struct timeline *, const struct zone *);
+json_t	*report_json_entries(const struct timeline *, const struct zone *);
+json_t	*report_json_classification(const struct timeline *, json_t *);
 /* Formats a draft is stored in at most: text, md, html, json, docx. */
 #define REPORT_FORMATS_MAX	5
 /* Whether a comma-separated list of formats names this one. */

@@ -11,7 +11,7 @@
 #include "report.h"
 #include "wareki.h"
 
-static const char style[] =
+const char report_html_style[] =
 "@page { size: A4; margin: 14mm 14mm 16mm 14mm; }\n"
 "* { box-sizing: border-box; }\n"
 "body { font-family: \"Noto Serif CJK JP\", \"IPAexMincho\", \"IPAMincho\", serif;\n"
@@ -592,7 +592,7 @@ report_chart_svg(const struct report *r, enum report_chart which,
 }
 
 int
-report_html(const struct report *r, struct sbuf *b)
+report_html_body(const struct report *r, struct sbuf *b)
 {
 	struct report_doc d;
 	size_t i;
@@ -601,13 +601,6 @@ report_html(const struct report *r, struct sbuf *b)
 		report_doc_free(&d);
 		return -1;
 	}
-	sbuf_adds(b, "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n<title>重大な事故報告書（詳報）");
-	if (r->inc != NULL && r->inc->code != NULL) {
-		sbuf_adds(b, " ");
-		esc(b, r->inc->code);
-	}
-	sbuf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", style);
 	sbuf_adds(b, "<p class=\"form-no\">様式第50の３（第57条関係）</p>\n"
 	    "<h1>重大な事故報告書（詳報）</h1>\n<p class=\"date\">");
 	esc(b, d.date);
@@ -643,7 +636,24 @@ report_html(const struct report *r, struct sbuf *b)
 	sbuf_adds(b, "</section>\n<section class=\"attachment\" "
 	    "id=\"attachment-timeline\">\n<h2>別添　影響と措置の時系列</h2>\n");
 	timeline_chart(r, b);
-	sbuf_adds(b, "</section>\n</body>\n</html>\n");
+	sbuf_adds(b, "</section>\n");
 	report_doc_free(&d);
+	return 0;
+}
+
+int
+report_html(const struct report *r, struct sbuf *b)
+{
+	sbuf_adds(b, "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<title>重大な事故報告書（詳報）");
+	if (r->inc != NULL && r->inc->code != NULL) {
+		sbuf_adds(b, " ");
+		esc(b, r->inc->code);
+	}
+	sbuf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
+	    report_html_style);
+	if (report_html_body(r, b) == -1)
+		return -1;
+	sbuf_adds(b, "</body>\n</html>\n");
 	return 0;
 }

@@ -16,14 +16,14 @@ struct jctx {
 	json_t		*missing;	/* names of what is still null */
 };
 
-static json_t *
-jtime(const struct report *r, int64_t t)
+json_t *
+report_json_time(const struct zone *z, int64_t t)
 {
 	struct sochi_time st;
 	char buf[RFC3339_MAX];
 
 	st.usec = t - t % 1000000;
-	st.offset_min = zone_offset(r->zone, t / 1000000) / 60;
+	st.offset_min = zone_offset(z, t / 1000000) / 60;
 	rfc3339_format(&st, buf, sizeof(buf));
 	return json_string(buf);
 }
@@ -80,7 +80,7 @@ jnote(struct jctx *c, const char *section, const char *name)
 		return json_null();
 	}
 	return json_pack("{s:s,s:o,s:I}", "text", no->text, "at",
-	    jtime(c->r, no->at), "event_id", (json_int_t)no->id);
+	    report_json_time(c->r->zone, no->at), "event_id", (json_int_t)no->id);
 }
 
 /* The drafted 関連する事故の発生傾向 and the incidents it is drafted from. */
@@ -104,8 +104,8 @@ jrelated(const struct report *r)
 				json_array_append_new(sh, json_string(share_names[k]));
 		o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:b,s:o,s:o,s:o,s:o}", "code",
 		    ri->code, "title", ri->title ? ri->title : "", "occurred",
-		    ri->occurred ? jtime(r, ri->occurred) : json_null(),
-		    "recovered", ri->recovered ? jtime(r, ri->recovered) :
+		    ri->occurred ? report_json_time(r->zone, ri->occurred) : json_null(),
+		    "recovered", ri->recovered ? report_json_time(r->zone, ri->recovered) :
 		    json_null(), "duration_minutes", ri->longest >= 0 ?
 		    json_integer(ri->longest / 60000000) : json_null(),
 		    "provisional", ri->provisional, "users", ri->users >= 0 ?
@@ -130,7 +130,7 @@ jnote_items(struct jctx *c, const char *section, const char *name)
 
 	for (i = 0; i < n; i++) {
 		json_t *o = json_pack("{s:s,s:o,s:I}", "text", no[i].text, "at",
-		    jtime(c->r, no[i].at), "event_id", (json_int_t)no[i].id);
+		    report_json_time(c->r->zone, no[i].at), "event_id", (json_int_t)no[i].id);
 
 		if (no[i].stage != NULL)
 			json_object_set_new(o, "stage", json_string(no[i].stage));
@@ -186,10 +186,9 @@ jimpact_class(const struct tl_impact *im)
 	    "users_from_peak", im->users_from_peak, "line", jline(g, im));
 }
 
-static json_t *
-jclassification(struct jctx *c)
+json_t *
+report_json_classification(const struct timeline *tl, json_t *missing)
 {
-	const struct timeline *tl = c->r->tl;
 	const struct reg_result *g = &tl->reg;
 	const struct tl_impact *im;
 	struct sbuf b = SBUF_INIT;
@@ -197,7 +196,9 @@ jclassification(struct jctx *c)
 	size_t i;
 
 	if (!tl->assessed) {
-		json_array_append_new(c->missing, json_string("classification"));
+		if (missing != NULL)
+			json_array_append_new(missing,
+			    json_string("classification"));
 		return json_null();
 	}
 	im = &tl->impacts[tl->cls_impact];
@@ -252,6 +253,61 @@ jclassification(struct jctx *c)
 	return o;
 }
 
+json_t *
+report_json_impacts(const struct timeline *tl, const struct zone *z)
+{
+	json_t *arr = json_array(), *o;
+	size_t i;
+
+	for (i = 0; i < tl->nimpacts; i++) {
+		const struct tl_impact *im = &tl->impacts[i];
+
+		if (im->start_id == 0)
+			continue;
+		o = json_pack("{s:i,s:s,s:o,s:o,s:o,s:b,s:o}", "no", im->no,
+		    "name", im->name, "label", im->label ? json_string(im->label) :
+		    json_null(), "start", report_json_time(z, im->start), "recovered",
+		    im->recover_id ? report_json_time(z, im->recovered) : json_null(),
+		    "provisional", im->provisional, "duration",
+		    jduration(im->duration));
+		json_object_set_new(o, "users", im->users >= 0 ?
+		    json_integer(im->users) : json_null());
+		json_object_set_new(o, "category", im->category ?
+		    json_integer(im->category) : json_null());
+		json_object_set_new(o, "users_max", jusers(im->own_users));
+		json_object_set_new(o, "event_ids", jids(im->start_id,
+		    im->recover_id));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+json_t *
+report_json_entries(const struct timeline *tl, const struct zone *z)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < tl->nentries; i++) {
+		const struct tl_entry *e = &tl->entries[i];
+
+		/*
+		 * source and recorded_by say who really sent the entry, which
+		 * actor, free text, does not prove.
+		 */
+		json_array_append_new(arr, json_pack(
+		    "{s:o,s:o,s:o,s:o,s:s,s:I,s:o,s:o}",
+		    "at", report_json_time(z, e->at), "phase", e->phase ?
+		    json_string(e->phase) : json_null(), "heading", e->heading ?
+		    json_string(e->heading) : json_null(), "actor", e->actor ?
+		    json_string(e->actor) : json_null(), "text", e->text ? e->text :
+		    "", "event_id", (json_int_t)e->id, "source", e->source ?
+		    json_string(e->source) : json_null(), "recorded_by",
+		    e->recorded_by ? json_string(e->recorded_by) : json_null()));
+	}
+	return arr;
+}
+
 int
 report_json(const struct report *r, struct sbuf *out)
 {
@@ -272,7 +328,7 @@ report_json(const struct report *r, struct sbuf *out)
 	zone_local(r->zone, r->now, &lt);
 	wareki_date(&lt, &b);
 	json_object_set_new(root, "report_date", json_pack("{s:o,s:o}", "at",
-	    jtime(r, r->now), "text", jtext(&b)));
+	    report_json_time(r->zone, r->now), "text", jtext(&b)));
 
 	o = json_object();
 	if (r->inc != NULL) {
@@ -291,7 +347,7 @@ report_json(const struct report *r, struct sbuf *out)
 		    json_string(r->inc->location) : json_null());
 		json_object_set_new(o, "equipment", jstr(&c,
 		    "incident.equipment", r->inc->equipment));
-		json_object_set_new(o, "opened_at", jtime(r, r->inc->opened_at));
+		json_object_set_new(o, "opened_at", report_json_time(r->zone, r->inc->opened_at));
 	}
 	json_object_set_new(root, "incident", o);
 
@@ -318,34 +374,14 @@ report_json(const struct report *r, struct sbuf *out)
 		zone_local(r->zone, tl->occurred, &lt);
 		wareki_datetime(&lt, &b);
 		json_object_set_new(root, "occurred", json_pack("{s:o,s:o,s:o}",
-		    "at", jtime(r, tl->occurred), "text", jtext(&b),
+		    "at", report_json_time(r->zone, tl->occurred), "text", jtext(&b),
 		    "event_ids", jids(tl->occurred_id, 0)));
 	} else {
 		json_object_set_new(root, "occurred", json_null());
 		json_array_append_new(c.missing, json_string("occurred"));
 	}
 
-	arr = json_array();
-	for (i = 0; i < tl->nimpacts; i++) {
-		const struct tl_impact *im = &tl->impacts[i];
-
-		if (im->start_id == 0)
-			continue;
-		o = json_pack("{s:i,s:s,s:o,s:o,s:o,s:b,s:o}", "no", im->no,
-		    "name", im->name, "label", im->label ? json_string(im->label) :
-		    json_null(), "start", jtime(r, im->start), "recovered",
-		    im->recover_id ? jtime(r, im->recovered) : json_null(),
-		    "provisional", im->provisional, "duration",
-		    jduration(im->duration));
-		json_object_set_new(o, "users", im->users >= 0 ?
-		    json_integer(im->users) : json_null());
-		json_object_set_new(o, "category", im->category ?
-		    json_integer(im->category) : json_null());
-		json_object_set_new(o, "users_max", jusers(im->own_users));
-		json_object_set_new(o, "event_ids", jids(im->start_id,
-		    im->recover_id));
-		json_array_append_new(arr, o);
-	}
+	arr = report_json_impacts(tl, r->zone);
 	if (json_array_size(arr) == 0)
 		json_array_append_new(c.missing, json_string("impacts"));
 	if (tl->nshown > 0 && tl->assessed && tl->reg.category_unknown)
@@ -353,7 +389,7 @@ report_json(const struct report *r, struct sbuf *out)
 	json_object_set_new(root, "impacts", arr);
 	json_object_set_new(root, "all_recovered", json_boolean(tl->all_recovered));
 	json_object_set_new(root, "recovered", tl->all_recovered ?
-	    jtime(r, tl->recovered) : json_null());
+	    report_json_time(r->zone, tl->recovered) : json_null());
 	json_object_set_new(root, "location", jstr(&c, "location",
 	    timeline_notes(tl, "location", &i) ? timeline_notes(tl, "location",
 	    &i)->text : r->inc ? r->inc->location : NULL));
@@ -402,7 +438,7 @@ report_json(const struct report *r, struct sbuf *out)
 	arr = json_array();
 	for (i = 0; i < tl->users.n; i++)
 		json_array_append_new(arr, json_pack("{s:o,s:I,s:o,s:I}", "at",
-		    jtime(r, tl->users.samples[i].at), "count",
+		    report_json_time(r->zone, tl->users.samples[i].at), "count",
 		    (json_int_t)tl->users.samples[i].count, "impact",
 		    tl->users.samples[i].impact_no ?
 		    json_integer(tl->users.samples[i].impact_no) : json_null(),
@@ -410,17 +446,7 @@ report_json(const struct report *r, struct sbuf *out)
 	json_object_set_new(o, "samples", arr);
 	json_object_set_new(root, "users", o);
 
-	arr = json_array();
-	for (i = 0; i < tl->nentries; i++) {
-		const struct tl_entry *e = &tl->entries[i];
-
-		json_array_append_new(arr, json_pack("{s:o,s:o,s:o,s:o,s:s,s:I}",
-		    "at", jtime(r, e->at), "phase", e->phase ?
-		    json_string(e->phase) : json_null(), "heading", e->heading ?
-		    json_string(e->heading) : json_null(), "actor", e->actor ?
-		    json_string(e->actor) : json_null(), "text", e->text ? e->text :
-		    "", "event_id", (json_int_t)e->id));
-	}
+	arr = report_json_entries(tl, r->zone);
 	json_object_set_new(root, "timeline", arr);
 	json_object_set_new(root, "measures_summary", jnote(&c,
 	    "measure.summary", "measures.summary"));
@@ -458,7 +484,7 @@ report_json(const struct report *r, struct sbuf *out)
 	json_object_set_new(o, "total", tl->inquiries.total >= 0 ?
 	    json_integer(tl->inquiries.total) : json_null());
 	json_object_set_new(o, "as_of", tl->inquiries.total >= 0 ?
-	    jtime(r, tl->inquiries.as_of) : json_null());
+	    report_json_time(r->zone, tl->inquiries.as_of) : json_null());
 	if (tl->inquiries.total < 0)
 		json_array_append_new(c.missing, json_string("inquiries.total"));
 	arr = json_array();
@@ -481,7 +507,7 @@ report_json(const struct report *r, struct sbuf *out)
 	for (i = 0; i < tl->nnotices; i++)
 		json_array_append_new(arr, json_pack("{s:s,s:i,s:o,s:s,s:I}",
 		    "channel", tl->notices[i].channel, "no", tl->notices[i].no,
-		    "at", jtime(r, tl->notices[i].at), "text",
+		    "at", report_json_time(r->zone, tl->notices[i].at), "text",
 		    tl->notices[i].text ? tl->notices[i].text : "", "event_id",
 		    (json_int_t)tl->notices[i].id));
 	json_object_set_new(root, "notices", arr);
@@ -496,7 +522,8 @@ report_json(const struct report *r, struct sbuf *out)
 	    p->general_manager));
 	json_object_set_new(root, "chief_engineer", jstr(&c, "chief_engineer",
 	    p->chief_engineer));
-	json_object_set_new(root, "classification", jclassification(&c));
+	json_object_set_new(root, "classification",
+	    report_json_classification(tl, c.missing));
 	json_object_set_new(root, "missing", c.missing);
 
 	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

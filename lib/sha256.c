@@ -111,3 +111,33 @@ sha256_hex(struct sha256 *s, char out[65])
 	}
 	out[64] = '\0';
 }
+
+void
+sha256_hmac_hex(const void *key, size_t keylen, const void *msg, size_t n,
+    char out[65])
+{
+	unsigned char kb[64], pad[64], inner[32];
+	struct sha256 s;
+	size_t i;
+
+	/* RFC 2104: a key longer than a block is hashed first. */
+	memset(kb, 0, sizeof(kb));
+	if (keylen > sizeof(kb)) {
+		sha256_init(&s);
+		sha256_add(&s, key, keylen);
+		sha256_end(&s, kb);
+	} else if (keylen > 0)
+		memcpy(kb, key, keylen);
+	for (i = 0; i < 64; i++)
+		pad[i] = kb[i] ^ 0x36;
+	sha256_init(&s);
+	sha256_add(&s, pad, 64);
+	sha256_add(&s, msg, n);
+	sha256_end(&s, inner);
+	for (i = 0; i < 64; i++)
+		pad[i] = kb[i] ^ 0x5c;
+	sha256_init(&s);
+	sha256_add(&s, pad, 64);
+	sha256_add(&s, inner, 32);
+	sha256_hex(&s, out);
+}

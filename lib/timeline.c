@@ -889,6 +889,8 @@ timeline_build_opts(const struct tl_incident *inc, const struct tl_event *evs,
 			e->at = ev->at;
 			e->id = ev->id;
 			e->actor = ev->actor;
+			e->source = ev->source;
+			e->recorded_by = ev->recorded_by;
 			if (ev->kind == KIND_ALERT) {
 				firing = dstr(d, "status") == NULL ||
 				    strcmp(dstr(d, "status"), "firing") == 0;

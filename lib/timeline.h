@@ -100,6 +100,8 @@ struct tl_entry {
 	const char	*phase;		/* phase id, or NULL */
 	const char	*heading;	/* the phase's heading in this incident */
 	int64_t		 id;		/* the event */
+	const char	*source;	/* who sent the event (token name, local:UID), or NULL */
+	const char	*recorded_by;	/* the local sender's uid, or NULL */
 };
 
 struct tl_impact {

@@ -25,9 +25,32 @@ same(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-int
-timeline_text_block(const struct timeline *tl, const struct zone *z,
-    struct sbuf *b)
+/* Under an entry: its source and, for a local sender, its login. */
+static int
+who_line(const struct tl_entry *e,
+    const char *(*login)(const char *, void *), void *arg, struct sbuf *b)
+{
+	const char *name;
+	int rv = 0;
+
+	rv |= sbuf_printf(b, "　〔送信元：%s", e->source != NULL ? e->source :
+	    "（記録なし）");
+	if (e->recorded_by != NULL) {
+		name = login(e->recorded_by, arg);
+		if (name != NULL)
+			rv |= sbuf_printf(b, "　記録者：%s (uid %s)", name,
+			    e->recorded_by);
+		else
+			rv |= sbuf_printf(b, "　記録者：uid %s（この機械に"
+			    "その uid の利用者なし）", e->recorded_by);
+	}
+	rv |= sbuf_printf(b, "〕\n");
+	return rv;
+}
+
+static int
+block(const struct timeline *tl, const struct zone *z,
+    const char *(*login)(const char *, void *), void *arg, struct sbuf *b)
 {
 	struct local_time lt, prev = { 0, 0, 0, 0, 0, 0, 0 };
 	size_t i;
@@ -53,6 +76,8 @@ timeline_text_block(const struct timeline *tl, const struct zone *z,
 		else
 			rv |= wareki_short_time(&lt, b);
 		rv |= sbuf_printf(b, " %s\n", e->text != NULL ? e->text : "");
+		if (login != NULL)
+			rv |= who_line(e, login, arg, b);
 		if (e->actor != NULL && (next == NULL ||
 		    !same(next->heading, e->heading) ||
 		    !same(next->actor, e->actor)))
@@ -60,4 +85,18 @@ timeline_text_block(const struct timeline *tl, const struct zone *z,
 		prev = lt;
 	}
 	return rv ? -1 : 0;
+}
+
+int
+timeline_text_block(const struct timeline *tl, const struct zone *z,
+    struct sbuf *b)
+{
+	return block(tl, z, NULL, NULL, b);
+}
+
+int
+timeline_text_block_who(const struct timeline *tl, const struct zone *z,
+    const char *(*login)(const char *, void *), void *arg, struct sbuf *b)
+{
+	return block(tl, z, login, arg, b);
 }

@@ -29,15 +29,13 @@ conffile_path(const char *arg)
 	return SOCHI_DEFAULT_CONFIG;
 }
 
+/* Reads what fd holds to its end into b, NUL-terminated; closes fd. */
 static int
-read_all(const char *path, struct sbuf *b)
+read_fd(int fd, struct sbuf *b)
 {
 	char chunk[8192];
 	ssize_t n;
-	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
 	for (;;) {
 		n = read(fd, chunk, sizeof(chunk));
 		if (n == -1 && errno == EINTR)
@@ -54,6 +52,16 @@ read_all(const char *path, struct sbuf *b)
 	if (n == -1)
 		return -1;
 	return sbuf_add(b, "", 0);
+}
+
+static int
+read_all(const char *path, struct sbuf *b)
+{
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	return read_fd(fd, b);
 }
 
 static int
@@ -89,6 +97,108 @@ conffile_load(struct sochi_config *cf, const char *path, int required,
 		rv = -1;
 	sbuf_free(&b);
 	return rv;
+}
+
+/*
+ * tokens_file: like ssh with a private key, sochid will not use secrets
+ * that every local user can read; the file's group (sochid's) may.
+ */
+int
+conffile_tokens(struct sochi_config *cf, char *err, size_t errlen)
+{
+	struct sbuf b = SBUF_INIT;
+	const char *path = cf->tokens_file;
+	struct stat st;
+	int fd, rv;
+
+	if (*path == '\0') {
+		char none[1] = "";
+
+		return config_tokens_parse(cf, none, "-", err, errlen);
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "tokens_file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		snprintf(err, errlen, "tokens_file %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "tokens_file %s: not a file", path);
+		close(fd);
+		return -1;
+	}
+	if (st.st_mode & (S_IROTH | S_IWOTH)) {
+		snprintf(err, errlen, "tokens_file %s: others may %s it (mode "
+		    "%04o); it holds secrets, so sochid will not use it: "
+		    "chmod o-rwx %s (0640, owner root, group sochid's)", path,
+		    st.st_mode & S_IROTH ? "read" : "write",
+		    (unsigned)(st.st_mode & 07777), path);
+		close(fd);
+		return -1;
+	}
+	if (read_fd(fd, &b) == -1) {
+		snprintf(err, errlen, "tokens_file %s: %s", path, strerror(errno));
+		sbuf_free(&b);
+		return -1;
+	}
+	rv = config_tokens_parse(cf, b.data, path, err, errlen);
+	sbuf_free(&b);
+	return rv;
+}
+
+/* $XDG_CONFIG_HOME/sochi/sochi.conf, else ~/.config/sochi/sochi.conf. */
+int
+conffile_user_path(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	int n;
+
+	if (xdg != NULL && *xdg == '/')
+		n = snprintf(buf, len, "%s/sochi/sochi.conf", xdg);
+	else if (home != NULL && *home == '/')
+		n = snprintf(buf, len, "%s/.config/sochi/sochi.conf", home);
+	else
+		return -1;
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int
+conffile_load_cli(struct sochi_config *cf, const char *arg, char *used,
+    size_t usedlen, char *err, size_t errlen)
+{
+	const char *sys = conffile_path(arg);
+	char user[1024];
+	int have_user, sys_ok = 1;
+
+	have_user = arg == NULL && conffile_user_path(user, sizeof(user)) == 0 &&
+	    access(user, F_OK) == 0;
+	snprintf(used, usedlen, "%s", sys);
+	/* -c names the one file to read; otherwise the user's goes over. */
+	if (arg == NULL && access(sys, R_OK) == -1 && errno == EACCES) {
+		if (!have_user) {
+			snprintf(err, errlen, "%s: %s (sochid.conf holds no "
+			    "secret: an administrator may make it readable, chmod "
+			    "0644; or write your settings in %s)", sys,
+			    strerror(EACCES), conffile_user_path(user,
+			    sizeof(user)) == 0 ? user :
+			    "~/.config/sochi/sochi.conf");
+			return -1;
+		}
+		sys_ok = 0;
+	} else if (conffile_load(cf, sys, arg != NULL, err, errlen) == -1)
+		return -1;
+	if (!have_user)
+		return 0;
+	if (conffile_load(cf, user, 1, err, errlen) == -1)
+		return -1;
+	if (sys_ok)
+		snprintf(used, usedlen, "%s over %s", user, sys);
+	else
+		snprintf(used, usedlen, "%s", user);
+	return 0;
 }
 
 int

@@ -25,37 +25,18 @@ summarize(struct related_incident *ri, const struct tl_incident *inc,
 {
 	struct tl_event *evs;
 	struct timeline tl;
-	json_error_t jerr;
-	json_t *arr, *e;
-	size_t i, n = 0;
+	json_t *arr;
+	size_t n;
 	int rv = -1;
 
-	if ((arr = json_loads(events, 0, &jerr)) == NULL || !json_is_array(arr))
-		goto out_arr;
-	if ((evs = calloc(json_array_size(arr) + 1, sizeof(*evs))) == NULL)
-		goto out_arr;
-	json_array_foreach(arr, i, e) {
-		struct tl_event *ev = &evs[n];
-
-		if (event_kind_from_name(json_string_value(json_array_get(e, 1)) ?
-		    json_string_value(json_array_get(e, 1)) : "", &ev->kind) == -1)
-			continue;
-		ev->id = json_integer_value(json_array_get(e, 0));
-		ev->at = json_integer_value(json_array_get(e, 2));
-		ev->supersedes = json_integer_value(json_array_get(e, 3));
-		ev->data = json_array_get(e, 4);
-		ev->recorded = json_integer_value(json_array_get(e, 5));
-		if (!json_is_object(ev->data))
-			continue;
-		n++;
-	}
+	if (store_figure_events(events, &arr, &evs, &n) == -1)
+		return -1;
 	if (timeline_build(inc, evs, n, cf, now, &tl) == 0) {
 		related_from_timeline(ri, &tl);
 		timeline_free(&tl);
 		rv = 0;
 	}
 	free(evs);
-out_arr:
 	json_decref(arr);
 	return rv;
 }

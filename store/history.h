@@ -15,6 +15,7 @@
 
 #include <libpq-fe.h>
 
+#include "incident.h"
 #include "related.h"
 #include "timeline.h"
 
@@ -48,12 +49,8 @@
 	"me.opened_at and i.opened_at >= me.opened_at - make_interval(years " \
 	"=> $2::int)) select c.id, c.code, c.title, c.service, c.category, " \
 	"c.location, c.equipment, (extract(epoch from c.opened_at) * " \
-	"1000000)::bigint, c.state, c.eq, c.sv, c.ct, c.st, (select " \
-	"coalesce(json_agg(json_build_array(e.id, e.kind, (extract(epoch from " \
-	"e.occurred_at) * 1000000)::bigint, coalesce(e.supersedes, 0), " \
-	"e.data, (extract(epoch from e.received_at) * 1000000)::bigint) order " \
-	"by e.occurred_at, e.id), '[]') from event e where e.incident_id = " \
-	"c.id and e.kind in ('impact', 'users', 'retract'))::text from c " \
+	"1000000)::bigint, c.state, c.eq, c.sv, c.ct, c.st, " \
+	STORE_FIGURE_EVENTS_SQL("c.id") " from c " \
 	"where c.eq or c.sv or c.ct or c.st is not null order by c.eq desc, " \
 	"c.st is not null desc, c.sv desc, c.opened_at desc limit 100"
 

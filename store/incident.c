@@ -122,3 +122,42 @@ store_incident_free(struct store_incident *si)
 	PQclear(si->res_ev);
 	memset(si, 0, sizeof(*si));
 }
+
+int
+store_figure_events(const char *text, json_t **arrp, struct tl_event **evsp,
+    size_t *np)
+{
+	struct tl_event *evs;
+	json_error_t jerr;
+	json_t *arr, *e;
+	size_t i, n = 0;
+
+	*arrp = NULL;
+	*evsp = NULL;
+	*np = 0;
+	if ((arr = json_loads(text, 0, &jerr)) == NULL || !json_is_array(arr) ||
+	    (evs = calloc(json_array_size(arr) + 1, sizeof(*evs))) == NULL) {
+		json_decref(arr);
+		return -1;
+	}
+	json_array_foreach(arr, i, e) {
+		struct tl_event *ev = &evs[n];
+		const char *kind = json_string_value(json_array_get(e, 1));
+
+		if (event_kind_from_name(kind != NULL ? kind : "", &ev->kind) ==
+		    -1)
+			continue;
+		ev->id = json_integer_value(json_array_get(e, 0));
+		ev->at = json_integer_value(json_array_get(e, 2));
+		ev->supersedes = json_integer_value(json_array_get(e, 3));
+		ev->data = json_array_get(e, 4);
+		ev->recorded = json_integer_value(json_array_get(e, 5));
+		if (!json_is_object(ev->data))
+			continue;
+		n++;
+	}
+	*arrp = arr;
+	*evsp = evs;
+	*np = n;
+	return 0;
+}

@@ -67,4 +67,22 @@ int	store_incident_read(PGconn *, const char *, struct store_incident *,
 	    char *, size_t);
 void	store_incident_free(struct store_incident *);
 
+/*
+ * The events that make an incident's figures (impacts, user counts,
+ * retractions), as STORE_FIGURE_EVENTS_SQL gives them in one column: a
+ * JSON array of [id, kind, occurred µs, supersedes or 0, data, recorded
+ * µs].  Parsed into *arr (json_decref it) and *evs (free it; their data
+ * borrow arr).  -1 when it is not such an array, or without memory.
+ */
+#define STORE_FIGURE_EVENTS_SQL(inc) \
+	"(select coalesce(json_agg(json_build_array(e.id, e.kind, " \
+	"(extract(epoch from e.occurred_at) * 1000000)::bigint, " \
+	"coalesce(e.supersedes, 0), e.data, (extract(epoch from " \
+	"e.received_at) * 1000000)::bigint) order by e.occurred_at, e.id), " \
+	"'[]') from event e where e.incident_id = " inc " and e.kind in " \
+	"('impact', 'users', 'retract'))::text"
+
+int	store_figure_events(const char *, json_t **, struct tl_event **,
+	    size_t *);
+
 #endif

@@ -2,6 +2,10 @@
 /*
  * Blocking libpq with a deadline, for start-up only.
  */
+/* program_invocation_short_name (glibc), for the server's notices. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -20,15 +24,51 @@ ms_left(const struct timespec *deadline)
 	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
 }
 
+/*
+ * libpq's message folded to one line: it may hold several (an error per
+ * address tried, DETAIL, HINT, a caret under the query), and every
+ * message of sochid and sochi is one line.
+ */
 static void
 copy_error(const char *msg, char *err, size_t errlen)
 {
-	size_t n;
+	size_t o = 0;
+	int brk = 0;
 
-	snprintf(err, errlen, "%s", msg != NULL ? msg : "unknown error");
-	n = strlen(err);
-	while (n > 0 && (err[n - 1] == '\n' || err[n - 1] == ' '))
-		err[--n] = '\0';
+	if (errlen == 0)
+		return;
+	if (msg == NULL)
+		msg = "unknown error";
+	for (; *msg != '\0' && o + 1 < errlen; msg++) {
+		if (*msg == '\n' || *msg == '\r') {
+			while (o > 0 && (err[o - 1] == ' ' || err[o - 1] == '\t'))
+				o--;
+			brk = 1;
+			continue;
+		}
+		if (brk && (*msg == ' ' || *msg == '\t'))
+			continue;
+		if (brk && o > 0 && o + 2 < errlen)
+			err[o++] = ' ';
+		brk = 0;
+		err[o++] = *msg == '\t' ? ' ' : *msg;
+	}
+	while (o > 0 && err[o - 1] == ' ')
+		o--;
+	err[o] = '\0';
+}
+
+/*
+ * A NOTICE or WARNING from the server, which libpq would print as it came
+ * (several lines maybe): one line, after the program's name.
+ */
+static void
+notice(void *arg, const char *msg)
+{
+	char line[1024];
+
+	copy_error(msg, line, sizeof(line));
+	fprintf(stderr, "%s: %s\n", program_invocation_short_name, line);
 }
 
 PGconn *
@@ -50,6 +90,7 @@ pgsync_connect(const char *conninfo, int timeout_s, char *err, size_t errlen)
 		copy_error("out of memory", err, errlen);
 		return NULL;
 	}
+	PQsetNoticeProcessor(conn, notice, NULL);
 	while (PQstatus(conn) != CONNECTION_BAD && st != PGRES_POLLING_OK &&
 	    st != PGRES_POLLING_FAILED) {
 		pfd.fd = PQsocket(conn);

@@ -103,6 +103,8 @@ getent group sochi >/dev/null || problems+=("no group sochi")
 id -nG _sochi | grep -qw sochi || problems+=("_sochi is not in the group sochi")
 [ "$(stat -c '%U:%G %a' /var/lib/sochi 2>/dev/null)" = "_sochi:_sochi 750" ] ||
 	problems+=("/var/lib/sochi: $(stat -c '%U:%G %a' /var/lib/sochi 2>&1)")
+[ "$(stat -c '%U:%G %a' /etc/sochi/tokens 2>/dev/null)" = "root:_sochi 640" ] ||
+	problems+=("/etc/sochi/tokens: $(stat -c '%U:%G %a' /etc/sochi/tokens 2>&1)")
 grep -q 'sochid --migrate' "$T/install.out" || problems+=("the postinst does not say to run sochid --migrate")
 if [ -d /run/systemd/system ]; then
 	systemctl is-enabled -q sochid.service || problems+=("sochid.service not enabled")

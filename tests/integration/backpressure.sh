@@ -18,7 +18,7 @@ inc=$(open_incident "back-pressure")
 pid=$(sochid_pid)
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$pid/status"; }
 stored() { sql "select count(*) from event where source_key like 'bp-%'"; }
-pending() { curl -sS "$SOCHI_HTTP/healthz" | sed -n 's/^{[^{]*"pending":\([0-9]*\).*/\1/p'; }
+pending() { curl -sS "$SOCHI_HTTP/healthz" | python3 -c 'import json, sys; print(json.load(sys.stdin)["pending"])'; }
 before=$(rss)
 
 # 300,000 requests (about 45 MB) over TCP, never reading an answer.

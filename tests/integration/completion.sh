@@ -23,7 +23,7 @@ expect_match "note sections" "$(complete_words sochi note cause)" "^cause.durati
 expect_eq "formats" "$(complete_words sochi report -f '')" "docx html json md pdf text "
 expect_eq "timeline formats" "$(complete_words sochi timeline --format '')" "csv text "
 expect_eq "alerts formats" "$(complete_words sochi alerts -f '')" "csv text "
-expect_match "timeline --all" "$(complete_words sochi timeline --)" "--all .*--format"
+expect_match "timeline --all, --who" "$(complete_words sochi timeline --)" "--all .*--format .*--who"
 expect_eq "tables" "$(complete_words sochi check --table '')" "1985 2015 2019 in-force proposed-2025 "
 expect_eq "an impact's categories" "$(complete_words sochi impact start x y --category '')" "1 2 3 4 5 6 "
 expect_match "impact options" "$(complete_words sochi impact recover x --)" "--category .*--force"

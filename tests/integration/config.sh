@@ -3,13 +3,13 @@
 # sochid -n and --print-config, errors naming file, line and key, and the
 # refusal to start against a database whose schema is older than sochid.
 . "$(dirname "$0")/lib.sh"
-cat >"$T/good.conf" <<'CONF'
+(umask 077 && printf 'alertmanager = very-secret-token\n' >"$T/tokens")
+cat >"$T/good.conf" <<CONF
 [sochid]
 database = dbname=nowhere
 listen_http =
 timezone = Asia/Tokyo
-[tokens]
-alertmanager = very-secret-token
+tokens_file = $T/tokens
 CONF
 out=$("$SOCHID" -n -f "$T/good.conf") || fail "-n refused a good file: $out"
 expect_eq "-n" "$out" "$T/good.conf: configuration OK"
@@ -57,7 +57,7 @@ pass "--help, --version, unknown options"
 # A database without sochi's schema: sochid refuses to start until migrated.
 sb_up
 createdb empty
-sed "s/dbname=sochi/dbname=empty/" "$SOCHI_CONFIG" | sed "s|$SOCHI_SANDBOX_DIR/run/sochid.sock|$T/other.sock|; s/^listen_tcp = .*/listen_tcp =/; s/^listen_http = .*/listen_http =/" >"$T/empty.conf"
+sed "s/dbname=sochi/dbname=empty/" "$SOCHI_CONFIG" | sed "s|$SOCHI_SANDBOX_DIR/run/sochid.sock|$T/other.sock|; s/^listen_tcp = .*/listen_tcp =/; s/^listen_http = .*/listen_http =/; s/^listen_syslog_tcp = .*/listen_syslog_tcp =/; s/^listen_syslog_udp = .*/listen_syslog_udp =/" >"$T/empty.conf"
 rc=0; out=$("$SOCHID" -f "$T/empty.conf" 2>&1) || rc=$?
 expect_eq "exit status on an old schema" "$rc" 1
 expect_match "old schema message" "$out" "schema is at version 0 and this sochid needs version [0-9]+: run .sochid --migrate. first"

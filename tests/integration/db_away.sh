@@ -54,7 +54,7 @@ ndjson "$act" >"$T/late" &
 late=$!
 # The event waits in sochid's writer before PostgreSQL starts again.
 deadline=$((SECONDS + 60))
-until [ "$(curl -sS "$SOCHI_HTTP/healthz" | sed -n 's/^{[^{]*"pending":\([0-9]*\).*/\1/p')" = 1 ]; do
+until [ "$(curl -sS "$SOCHI_HTTP/healthz" | python3 -c 'import json, sys; print(json.load(sys.stdin)["pending"])')" = 1 ]; do
 	[ $SECONDS -lt $deadline ] || fail "the event sent during the outage never reached the writer"
 	sleep 0.1
 done

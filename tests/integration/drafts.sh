@@ -160,15 +160,16 @@ class H(http.server.BaseHTTPRequestHandler):
 http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 PY
 web=$!
+extra_pids+=($web)
 printf 'notify_url = http://127.0.0.1:%s/hook\n' "$port" >>"$SOCHI_CONFIG"
 eval "$(sandbox up)"
 inc3=$("$SOCHI" open 通知の確認 --category 5)
 "$SOCHI" impact start x 不可 --users 40000 --at -10m -i "$inc3" >/dev/null
 "$SOCHI" impact recover x --at -5m -i "$inc3" >/dev/null
 wait_for 60 '[ -s "$T/posted" ]' || true
-kill $web 2>/dev/null; wait $web 2>/dev/null || true
 expect_match "notify_url" "$(cat "$T/posted")" "^/hook \{\"incident\":\"$inc3\",\"version\":1,\"trigger\":\"recovery\",\"files\":\[\"$spool/$inc3-v1.txt\",\"$spool/$inc3-v1.html\"\]\}$"
-grep -q "notify_url answered 204" "$SOCHI_SANDBOX_DIR/sochid.log" || fail "the answer was not logged"
+wait_for 20 'grep -q "notify_url for $inc3 v1 answered 204" "$SOCHI_SANDBOX_DIR/sochid.log"' || fail "the answer was not logged, naming the incident"
+kill $web 2>/dev/null; wait $web 2>/dev/null || true
 pass "notify_url gets a JSON summary of each new draft"
 
 # An incident classified none (15 minutes, 1,000 users) recovers: no 詳報
@@ -185,8 +186,8 @@ pass "no automatic 詳報 for an incident classified none; the log says why"
 
 # Two daemons on one database: the same recovery makes one draft.
 sandbox down --sochid
-sed -e "s|^socket = .*|socket = $T/a.sock|" -e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" -e "s/^listen_syslog_tcp = .*/listen_syslog_tcp =/" "$SOCHI_CONFIG" >"$T/a.conf"
-sed -e "s|^socket = .*|socket = $T/b.sock|" -e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" -e "s/^listen_syslog_tcp = .*/listen_syslog_tcp =/" "$SOCHI_CONFIG" >"$T/b.conf"
+sed -e "s|^socket = .*|socket = $T/a.sock|" -e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" -e "s/^listen_syslog_tcp = .*/listen_syslog_tcp =/" -e "s/^listen_syslog_udp = .*/listen_syslog_udp =/" "$SOCHI_CONFIG" >"$T/a.conf"
+sed -e "s|^socket = .*|socket = $T/b.sock|" -e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" -e "s/^listen_syslog_tcp = .*/listen_syslog_tcp =/" -e "s/^listen_syslog_udp = .*/listen_syslog_udp =/" "$SOCHI_CONFIG" >"$T/b.conf"
 "$SOCHID" -f "$T/a.conf" >"$T/a.log" 2>&1 & a=$!
 "$SOCHID" -f "$T/b.conf" >"$T/b.log" 2>&1 & b=$!
 extra_pids+=("$a" "$b")

@@ -35,8 +35,8 @@ pass "every file in its directory"
 
 # One set of paths: configure's.
 conf=$sysconfdir/sochi/sochid.conf sock=$runstatedir/sochi/sochid.sock
-expect_match "sochid's default config" "$("$d$sbindir/sochid" --help 2>&1)" "else $conf\\)"
-expect_match "sochi's default config" "$("$d$bindir/sochi" --help 2>&1)" "else $conf\\)"
+expect_match "sochid's default config" "$("$d$sbindir/sochid" --help 2>&1)" "else $conf[,)]"
+expect_match "sochi's default config" "$("$d$bindir/sochi" --help 2>&1)" "else $conf[,)]"
 eff=$(SOCHI_CONFIG=/dev/null "$d$sbindir/sochid" --print-config 2>&1)
 expect_match "default socket" "$eff" "^sochid.socket = $sock$"
 expect_match "default state_dir" "$eff" "^sochid.state_dir = $localstatedir/lib/sochi$"

@@ -17,24 +17,32 @@ sandbox() { "$top_srcdir/script/sandbox" "$@"; }
 
 # Processes a test starts besides the sandbox's: stopped by PID at the end.
 extra_pids=()
+# Other sandboxes a test starts (a second sochid on the same database):
+# stopped and removed at the end, before the test's own.
+extra_sandboxes=()
 
 cleanup() {
 	local rc=$?
-	local p
+	local p d
 	for p in "${extra_pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	# A sochid built with the sanitizers (tests/sanitize.sh) reports
-	# undefined behaviour on its stderr, which is its log: that fails the
-	# test even when the answers were right.
-	if [ -f "$SOCHI_SANDBOX_DIR/sochid.log" ] &&
-		grep -q -e 'runtime error:' -e 'Sanitizer' "$SOCHI_SANDBOX_DIR/sochid.log"; then
-		echo "FAIL: sochid reported undefined behaviour or a memory error"
-		rc=1
-	fi
-	if [ $rc != 0 ] && [ -f "$SOCHI_SANDBOX_DIR/sochid.log" ]; then
-		echo "---- sochid.log (last 30 lines) ----"
-		tail -n 30 "$SOCHI_SANDBOX_DIR/sochid.log"
-	fi
+	for d in "${extra_sandboxes[@]}" "$SOCHI_SANDBOX_DIR"; do
+		# A sochid built with the sanitizers (tests/sanitize.sh) reports
+		# undefined behaviour on its stderr, which is its log: that
+		# fails the test even when the answers were right.
+		if [ -f "$d/sochid.log" ] &&
+			grep -q -e 'runtime error:' -e 'Sanitizer' "$d/sochid.log"; then
+			echo "FAIL: sochid ($d) reported undefined behaviour or a memory error"
+			rc=1
+		fi
+		if [ $rc != 0 ] && [ -f "$d/sochid.log" ]; then
+			echo "---- $(basename "$d")/sochid.log (last 30 lines) ----"
+			tail -n 30 "$d/sochid.log"
+		fi
+	done
 	if [ "${KEEP_SANDBOX:-0}" != 1 ]; then
+		for d in "${extra_sandboxes[@]}"; do
+			SOCHI_SANDBOX_DIR=$d sandbox down --purge >/dev/null 2>&1 || true
+		done
 		sandbox down --purge >/dev/null 2>&1 || true
 	fi
 	rm -rf "$T"

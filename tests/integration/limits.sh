@@ -123,9 +123,17 @@ expect_match "refusal" "$out" "exists and is not a socket; not removing it"
 expect_eq "the file" "$(cat "$sock")" precious
 rm -f "$sock"
 eval "$(sandbox up)"
-sed -e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" "$SOCHI_CONFIG" >"$T/second.conf"
+sed -e "s/^listen_tcp = .*/listen_tcp =/" -e "s/^listen_http = .*/listen_http =/" -e "s/^listen_syslog_tcp = .*/listen_syslog_tcp =/" -e "s/^listen_syslog_udp = .*/listen_syslog_udp =/" "$SOCHI_CONFIG" >"$T/second.conf"
 rc=0; out=$(timeout 20 "$SOCHID" -f "$T/second.conf" 2>&1) || rc=$?
 [ "$rc" != 0 ] || fail "a second sochid started on the same socket path"
 expect_match "second" "$out" "another sochid"
 expect_match "the first still serves" "$("$SOCHI" log -i "$inc" --at -1m 一つだけ)" '^recorded event'
 pass "sochid removes only a socket at its path, and one sochid holds a path"
+
+# The unit gives sochid more descriptors than the default caps add up to,
+# with room for what it holds besides, so that the caps bound connections.
+caps=$(( $("$SOCHID" --print-config -f /dev/null | sed -n 's/^sochid\.max_clients_[a-z]* = //p' | paste -sd+) ))
+nofile=$(sed -n 's/^LimitNOFILE=//p' "$top_srcdir/systemd/sochid.service.in")
+[ -n "$nofile" ] || fail "no LimitNOFILE= in systemd/sochid.service.in"
+[ "$nofile" -ge $((caps + 256)) ] || fail "LimitNOFILE=$nofile, below the default caps ($caps) and 256 more"
+pass "LimitNOFILE=$nofile in the unit covers the default caps ($caps)"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # SIGTERM while events stream in: sochid stops reading, answers what is in
 # flight after commit, and exits 0; nothing answered "ok" is missing.
-# SIGHUP reloads the tokens.
+# SIGHUP reloads the tokens (tests/integration/reload.sh: the rest).
 . "$(dirname "$0")/lib.sh"
 sb_up
 inc=$(open_incident "signals")
@@ -37,15 +37,18 @@ eval "$(sandbox up)"
 printf '{"kind":"action","incident":"%s","at":"2026-11-20T12:00:00+09:00","text":"hup"}' "$inc" >"$T/one.json"
 post() { curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $1" --data-binary "@$T/one.json" "$SOCHI_HTTP/v1/events"; }
 expect_eq "new token before reload" "$(post hup-token-1)" 401
-sed -i "s/^sandbox = .*/grafana = hup-token-1/" "$SOCHI_CONFIG"
+sed -i "s/^sandbox = .*/grafana = hup-token-1/" "$SOCHI_SANDBOX_DIR/tokens"
 kill -HUP "$(sochid_pid)"
-for _ in $(seq 100); do grep -q "reloaded" "$SOCHI_SANDBOX_DIR/sochid.log" && break; sleep 0.05; done
+wait_for 10 'grep -q "reload: changed" "$SOCHI_SANDBOX_DIR/sochid.log"' || fail "no reload in the log"
+expect_match "the tokens named, never their secrets" "$(grep "reload: changed" "$SOCHI_SANDBOX_DIR/sochid.log")" \
+	'reload: changed \[tokens\] (sandbox, \[tokens\] grafana|grafana, \[tokens\] sandbox)$'
+grep -q "hup-token-1" "$SOCHI_SANDBOX_DIR/sochid.log" && fail "a secret in the log"
 expect_eq "new token after reload" "$(post hup-token-1)" 200
 expect_eq "removed token after reload" "$(post "$SOCHI_TOKEN")" 401
 expect_eq "source is the new token's name" "$(sql "select source from event where text = 'hup' order by id desc limit 1")" grafana
 printf '[sochid]\nbogus = 1\n' >>"$SOCHI_CONFIG"
 kill -HUP "$(sochid_pid)"
-for _ in $(seq 100); do grep -q "reload failed" "$SOCHI_SANDBOX_DIR/sochid.log" && break; sleep 0.05; done
+wait_for 10 'grep -q "reload failed" "$SOCHI_SANDBOX_DIR/sochid.log"' || fail "a bad file on reload was not reported"
 grep -q "reload failed, keeping the running configuration: .*sochid.conf:[0-9]*: \[sochid\] bogus: unknown key" "$SOCHI_SANDBOX_DIR/sochid.log" ||
 	fail "a bad file on reload was not reported"
 expect_eq "still serving after a bad reload" "$(post hup-token-1)" 200

@@ -18,7 +18,7 @@ log=$SOCHI_SANDBOX_DIR/sochid.log
 : >"$log"
 
 sock=$SOCHI_SOCKET tcp=$SOCHI_TCP http=${SOCHI_HTTP#http://} syslog=$SOCHI_SYSLOG
-systemd-socket-activate -l "$sock" -l "$tcp" -l "$http" -l "$syslog" \
+systemd-socket-activate -E PGUSER=sochi -l "$sock" -l "$tcp" -l "$http" -l "$syslog" \
 	"$SOCHID" -f "$SOCHI_CONFIG" >>"$log" 2>&1 </dev/null &
 pid=$!
 # systemd-socket-activate execs sochid in its place: the same process.
@@ -75,7 +75,7 @@ rm -f "$sock"
 # naming it.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 : >"$T/other.log"
-systemd-socket-activate -l "$sock" -l "127.0.0.1:$port" \
+systemd-socket-activate -E PGUSER=sochi -l "$sock" -l "127.0.0.1:$port" \
 	"$SOCHID" -f "$SOCHI_CONFIG" >"$T/other.log" 2>&1 </dev/null &
 pid=$!
 echo "$pid" >"$SOCHI_SANDBOX_DIR/sochid.pid"

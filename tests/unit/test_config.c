@@ -68,9 +68,7 @@ test_full_file(void **state)
 	    "max_pending = 10\n"
 	    "write_timeout = 5\n"
 	    "log_level = debug\n"
-	    "[tokens]\n"
-	    "alertmanager = s3cret\n"
-	    "grafana = other\n"
+	    "tokens_file = /etc/sochi/tokens\n"
 	    "[phases]\n"
 	    "detect = 障害検知\n"
 	    "recover = 復旧対処\n"
@@ -88,6 +86,12 @@ test_full_file(void **state)
 	assert_string_equal(cf.listen_http, "");
 	assert_int_equal(cf.max_line_bytes, 1024);
 	assert_int_equal(cf.log_level, LOG_LEVEL_DEBUG);
+	assert_string_equal(cf.tokens_file, "/etc/sochi/tokens");
+	assert_int_equal(cf.tokens.n, 0);
+	/* The secrets come from their own file, read apart. */
+	assert_int_equal(config_tokens_parse(&cf, "# senders\n"
+	    "alertmanager = s3cret\n\ngrafana = other\n", "tokens", err,
+	    sizeof(err)), 0);
 	assert_int_equal(cf.tokens.n, 2);
 	assert_string_equal(config_token_name(&cf, "s3cret", 6), "alertmanager");
 	assert_string_equal(config_token_name(&cf, "other", 5), "grafana");
@@ -136,8 +140,12 @@ test_errors(void **state)
 		    "state_dir: given twice" },
 		{ "database = x\n", "t.conf:1: database: outside any section" },
 		{ "[sochd]\ndatabase = x\n", "t.conf:2: [sochd] database: unknown key" },
-		{ "[tokens]\nam = a\nam = b\n", "t.conf:3: [tokens] am: given twice" },
-		{ "[tokens]\nam =\n", "t.conf:2: [tokens] am: empty value" },
+		{ "[tokens]\nam = a\n", "t.conf:2: [tokens] am: tokens no longer "
+		    "belong in this file, which holds no secret: move each" },
+		{ "[actors]\nam = a\nam = b\n", "t.conf:3: [actors] am: given twice" },
+		{ "[actors]\nam =\n", "t.conf:2: [actors] am: empty value" },
+		{ "[sochid]\ntokens_file = tokens\n", "t.conf:2: tokens_file: "
+		    "expected an absolute path" },
 		{ "[sochid]\nthis is not a key line\n", "t.conf:2: not a [section]" },
 		{ "[report]\ntable = 2030\n", "t.conf:2: table: expected in-force, "
 		    "1985, 2015, 2019 or proposed-2025, got \"2030\"" },
@@ -157,6 +165,120 @@ test_errors(void **state)
 			fail_msg("said \"%s\", wanted \"%s\"", err, cases[i].want);
 		config_free(&cf);
 	}
+}
+
+static void
+test_tokens_file(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*want;
+	} cases[] = {
+		{ "a = 1\na = 2\n", "tokens:2: a: given twice" },
+		{ "a =\n", "tokens:1: a: empty secret" },
+		{ "[x]\na = 1\n", "tokens:2: [x]: a tokens file has no sections" },
+		{ "a/b = 1\n", "tokens:1: a/b: a token's name is 1 to 64" },
+		{ "local = 1\n", "tokens:1: local: a name sochid gives" },
+		{ "just a secret\n", "tokens:1: not a \"name = secret\"" },
+		{ NULL, NULL }
+	};
+	struct sochi_config cf;
+	char err[512];
+	int i;
+
+	config_init(&cf);
+	for (i = 0; cases[i].text != NULL; i++) {
+		err[0] = '\0';
+		if (config_tokens_parse(&cf, cases[i].text, "tokens", err,
+		    sizeof(err)) != -1)
+			fail_msg("accepted: %s", cases[i].text);
+		if (strstr(err, cases[i].want) == NULL)
+			fail_msg("said \"%s\", wanted \"%s\"", err, cases[i].want);
+	}
+	/* A refused file leaves the tokens as they were. */
+	assert_int_equal(config_tokens_parse(&cf, "ci = x\n", "tokens", err,
+	    sizeof(err)), 0);
+	assert_int_equal(config_tokens_parse(&cf, "ci = y\nci = z\n", "tokens",
+	    err, sizeof(err)), -1);
+	assert_string_equal(config_token_name(&cf, "x", 1), "ci");
+	config_free(&cf);
+}
+
+/* The CLI reads the user's file over sochid.conf: key by key, maps whole. */
+static void
+test_overlay(void **state)
+{
+	struct sochi_config cf;
+	char err[512];
+
+	config_init(&cf);
+	assert_int_equal(config_parse(&cf, "[sochid]\nsocket = /run/a.sock\n"
+	    "timezone = UTC\n[actors]\nsato = A\ntanaka = B\n", "sys", zone_ok,
+	    err, sizeof(err)), 0);
+	assert_int_equal(config_parse(&cf, "[sochid]\ntimezone = Asia/Tokyo\n"
+	    "[actors]\ntanaka = C\n", "user", zone_ok, err, sizeof(err)), 0);
+	assert_string_equal(cf.socket, "/run/a.sock");
+	assert_string_equal(cf.timezone, "Asia/Tokyo");
+	assert_int_equal(cf.actors.n, 1);
+	assert_string_equal(config_map_get(&cf.actors, "tanaka"), "C");
+	config_free(&cf);
+}
+
+struct noted {
+	char		 text[1024];	/* "what=R," for each key noted */
+};
+
+static void
+note(const char *what, int reloadable, void *arg)
+{
+	struct noted *n = arg;
+
+	snprintf(n->text + strlen(n->text), sizeof(n->text) - strlen(n->text),
+	    "%s=%d,", what, reloadable);
+}
+
+/* What SIGHUP applies is what the table's reloadable column says. */
+static void
+test_reload(void **state)
+{
+	struct sochi_config cur, neu;
+	struct noted n = { "" };
+	char err[512];
+
+	config_init(&cur);
+	config_init(&neu);
+	assert_int_equal(config_parse(&cur, "[sochid]\nlisten_tcp = 127.0.0.1\n"
+	    "batch_max = 10\n[report]\ncompany = A社\n[rule.x]\nmatch = a=b\n",
+	    "t.conf", zone_ok, err, sizeof(err)), 0);
+	assert_int_equal(config_tokens_parse(&cur, "ci = 1\nold = 2\n", "tk",
+	    err, sizeof(err)), 0);
+	assert_int_equal(config_parse(&neu, "[sochid]\nlisten_tcp = 127.0.0.1:9\n"
+	    "batch_max = 20\n[report]\ncompany = B社\n[rule.x]\nmatch = a=c\n"
+	    "[phases]\ndetect = 検知\n", "t.conf", zone_ok, err, sizeof(err)), 0);
+	assert_int_equal(config_tokens_parse(&neu, "ci = 9\nnew = 3\n", "tk",
+	    err, sizeof(err)), 0);
+	config_diff(&cur, &neu, note, &n);
+	assert_string_equal(n.text, "listen_tcp=0,batch_max=1,[report] company=1,"
+	    "[tokens] ci=1,[tokens] old=1,[tokens] new=1,[phases] work=1,"
+	    "[phases] detect=1,[phases] identify=1,[phases] recover=1,"
+	    "[phases] notify=1,[phases] followup=1,[rule.x]=1,");
+	config_reload(&cur, &neu);
+	/* Applied: */
+	assert_int_equal(cur.batch_max, 20);
+	assert_string_equal(cur.report.company, "B社");
+	assert_string_equal(config_token_name(&cur, "9", 1), "ci");
+	assert_null(config_token_name(&cur, "2", 1));
+	assert_string_equal(cur.phase_ids[0], "detect");
+	assert_null(cur.phase_ids[1]);
+	assert_string_equal(cur.rules[0].match, "a=c");
+	/* ... and not: a listener is bound once. */
+	assert_string_equal(cur.listen_tcp, "127.0.0.1");
+	config_free(&neu);
+	/* Nothing differs from itself. */
+	n.text[0] = '\0';
+	config_diff(&cur, &cur, note, &n);
+	assert_string_equal(n.text, "");
+	config_free(&cur);
 }
 
 static void
@@ -197,6 +319,9 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_tokens_file),
+		cmocka_unit_test(test_overlay),
+		cmocka_unit_test(test_reload),
 		cmocka_unit_test(test_split_listen),
 	};
 

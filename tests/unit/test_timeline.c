@@ -643,6 +643,102 @@ test_property(void **state)
 	free(cases);
 }
 
+/* A uid's name, as the CLI's getpwuid would give it; 4242 has none. */
+static const char *
+fake_login(const char *uid, void *arg)
+{
+	(void)arg;
+	return strcmp(uid, "1000") == 0 ? "alice" : NULL;
+}
+
+/*
+ * --who: under each entry its source, and for a local sender the login of
+ * its uid, or the uid alone when the machine has no such user; the
+ * report's JSON carries both as stored.
+ */
+static void
+test_who(void **state)
+{
+	struct fixture fx;
+	struct timeline tl;
+	struct sbuf b = SBUF_INIT;
+	struct report r;
+	json_t *j, *e;
+	char *plain, *who, *json;
+	size_t i, lines = 0, wholines = 0;
+	int64_t first, second, third;
+
+	(void)state;
+	fixture_load(&fx, "sample-incident.ndjson");
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
+	    &tl), 0);
+	assert_true(tl.nentries >= 3);
+	first = tl.entries[0].id;
+	second = tl.entries[1].id;
+	third = tl.entries[2].id;
+	timeline_free(&tl);
+	for (i = 0; i < fx.n; i++) {
+		fx.evs[i].source = "zabbix";
+		if (fx.evs[i].id == first || fx.evs[i].id == second) {
+			fx.evs[i].source = fx.evs[i].id == first ?
+			    "local:1000" : "local:4242";
+			fx.evs[i].recorded_by = fx.evs[i].id == first ?
+			    "1000" : "4242";
+		}
+	}
+	assert_int_equal(timeline_build(&fx.inc, fx.evs, fx.n, &fx.cf, NOW,
+	    &tl), 0);
+	assert_string_equal(tl.entries[0].source, "local:1000");
+	assert_string_equal(tl.entries[0].recorded_by, "1000");
+	assert_string_equal(tl.entries[2].source, "zabbix");
+	assert_null(tl.entries[2].recorded_by);
+	assert_int_equal(tl.entries[2].id, third);
+
+	plain = block(&tl, &fx.zone);
+	assert_int_equal(timeline_text_block_who(&tl, &fx.zone, fake_login,
+	    NULL, &b), 0);
+	who = sbuf_steal(&b);
+	assert_non_null(strstr(who, "を発信\n　〔送信元：local:1000　"
+	    "記録者：alice (uid 1000)〕\n【対応者："));
+	assert_non_null(strstr(who, "　〔送信元：local:4242　記録者：uid 4242"
+	    "（この機械にその uid の利用者なし）〕\n"));
+	assert_non_null(strstr(who, "　〔送信元：zabbix〕\n"));
+	/* The block itself is unchanged: one who line under each entry. */
+	for (i = 0; plain[i] != '\0'; i++)
+		lines += plain[i] == '\n';
+	for (i = 0; who[i] != '\0'; i++)
+		wholines += who[i] == '\n';
+	assert_int_equal(wholines, lines + tl.nentries);
+	assert_null(strstr(plain, "送信元"));
+
+	memset(&r, 0, sizeof(r));
+	r.tl = &tl;
+	r.inc = &fx.inc;
+	r.profile = NULL;
+	r.related = NULL;
+	r.zone = &fx.zone;
+	r.now = NOW;
+	b = (struct sbuf)SBUF_INIT;
+	assert_int_equal(report_json(&r, &b), 0);
+	json = sbuf_steal(&b);
+	assert_non_null(j = json_loads(json, 0, NULL));
+	e = json_array_get(json_object_get(j, "timeline"), 0);
+	assert_string_equal(json_string_value(json_object_get(e, "source")),
+	    "local:1000");
+	assert_string_equal(json_string_value(json_object_get(e,
+	    "recorded_by")), "1000");
+	e = json_array_get(json_object_get(j, "timeline"), 2);
+	assert_string_equal(json_string_value(json_object_get(e, "source")),
+	    "zabbix");
+	assert_true(json_is_null(json_object_get(e, "recorded_by")));
+	json_decref(j);
+	free(json);
+	free(plain);
+	free(who);
+	timeline_free(&tl);
+	fixture_free(&fx);
+}
+
 int
 main(void)
 {
@@ -655,6 +751,7 @@ main(void)
 		cmocka_unit_test(test_alerts_and_phases),
 		cmocka_unit_test(test_alert_holders),
 		cmocka_unit_test(test_property),
+		cmocka_unit_test(test_who),
 	};
 
 	return cmocka_run_group_tests_name("timeline", tests, NULL, NULL);
