@@ -4,8 +4,11 @@
 # meet it.  In a temporary copy of the tree: dpkg-buildpackage -us -uc -b,
 # lintian (no error), dpkg-deb -c (every file where the layout says); then
 # on this machine: dpkg -i (user _sochi, group sochi, /var/lib/sochi, the
-# conffile, the units enabled but sochid not started), sochid -n on the
-# installed config, and dpkg --purge (nothing of it left).  Prints
+# conffile, the tokens file, the units enabled but sochid not started),
+# sochid -n on the installed config, a run as the postinst says (a private
+# PostgreSQL, sochid --migrate and sochid as _sochi, an engineer in the
+# group sochi opening an incident and reading its report without root), and
+# dpkg --purge (nothing of it left).  Prints
 # "PASS: debian/NAME" or "FAIL: debian/NAME" per step.
 #
 # Installing needs root (or sudo without a password); without it the
@@ -19,6 +22,7 @@ installed=0
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 cleanup() {
 	[ $installed = 0 ] || as_root dpkg --purge sochi >/dev/null 2>&1
+	! getent passwd sochi_engineer >/dev/null || as_root userdel sochi_engineer
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -132,13 +136,81 @@ fi
 expect=$(sochid --help 2>&1 | grep -o 'else [^)]*')
 [ "$expect" = "else /etc/sochi/sochid.conf" ] || bad paths "sochid's default config: $expect"
 
+# The administrator's steps the postinst prints, then an engineer's: a
+# private PostgreSQL (script/sandbox, its sochid stopped), a database owned
+# by the role _sochi, the installed config given its conninfo, sochid
+# --migrate and sochid -f /etc/sochi/sochid.conf as _sochi, and a user in
+# the group sochi who opens an incident through the socket and reads its
+# report with a role of its own in sochi_reader.
+run_installed() {
+	local sb=$T/sb pgrun code out spid=
+	chmod 755 "$T"
+	SOCHI_SANDBOX_DIR=$sb SOCHID=/usr/sbin/sochid script/sandbox up >"$T/sb.env" 2>"$T/sb.err" ||
+		{ echo "script/sandbox up: $(tail -n 3 "$T/sb.err")"; return 1; }
+	SOCHI_SANDBOX_DIR=$sb script/sandbox down --sochid >/dev/null 2>&1
+	pgrun=$(sed -n "s/^export PGHOST='\(.*\)'$/\1/p" "$T/sb.env")
+	psql -h "$pgrun" -U sochi -d postgres -qAt -v ON_ERROR_STOP=1 >"$T/roles.out" 2>&1 <<-SQL ||
+		create role _sochi login createrole;
+		create database sochi_pkg owner _sochi;
+		create role sochi_engineer login in role sochi_reader;
+	SQL
+		{ echo "roles: $(cat "$T/roles.out")"; return 1; }
+	as_root sed -i "s|^database =.*|database = host=$pgrun dbname=sochi_pkg|" /etc/sochi/sochid.conf
+	as_root install -d -o _sochi -g _sochi -m 0755 /run/sochi
+	out=$(as_root runuser -u _sochi -- /usr/sbin/sochid --migrate 2>&1) ||
+		{ echo "sochid --migrate: $out"; return 1; }
+	as_root runuser -u _sochi -- /usr/sbin/sochid -f /etc/sochi/sochid.conf \
+		>"$T/sochid.log" 2>&1 </dev/null &
+	spid=$!
+	for _ in $(seq 200); do
+		[ -S /run/sochi/sochid.sock ] && grep -q 'ready (pid' "$T/sochid.log" && break
+		kill -0 "$spid" 2>/dev/null || break
+		sleep 0.1
+	done
+	# runuser waits for sochid, its child; sochid says its own PID.
+	stop_installed() {
+		local pid
+		pid=$(sed -n 's/.*ready (pid \([0-9]*\)).*/\1/p' "$T/sochid.log" | head -n 1)
+		[ -n "$pid" ] && as_root kill "$pid" 2>/dev/null
+		for _ in $(seq 100); do kill -0 "$spid" 2>/dev/null || return 0; sleep 0.1; done
+		as_root kill -9 "$pid" 2>/dev/null
+	}
+	if ! grep -q 'ready (pid' "$T/sochid.log"; then
+		echo "sochid did not start: $(tail -n 5 "$T/sochid.log")"
+		stop_installed
+		return 1
+	fi
+	as_root useradd --no-create-home --shell /usr/sbin/nologin -G sochi sochi_engineer
+	if code=$(as_root runuser -u sochi_engineer -- "${clean_env[@]}" \
+	    sochi open '試験障害' --category 5 --service 'インターネット関連サービス（電子メール）' 2>&1) &&
+	    out=$(as_root runuser -u sochi_engineer -- "${clean_env[@]}" \
+	    sochi report -i "$code" 2>&1) &&
+	    grep -q 'インターネット関連サービス（電子メール）' <<<"$out"; then
+		rc=0
+	else
+		echo "the engineer: code=$code; report: ${out:-}"; rc=1
+	fi
+	stop_installed
+	SOCHI_SANDBOX_DIR=$sb script/sandbox down --purge >/dev/null 2>&1
+	return $rc
+}
+# The engineer's environment: the installed files alone, libpq's defaults
+# (its own name as role).
+clean_env=(env -u SOCHI_CONFIG -u SOCHI_SOCKET -u PGUSER -u PGHOST -u PGPORT
+	-u PGDATABASE -u PGSERVICE HOME=/nonexistent)
+if out=$(run_installed 2>&1); then
+	step run
+else
+	bad run "$out"
+fi
+
 installed=0
 if ! as_root dpkg --purge sochi >"$T/purge.out" 2>&1; then
 	bad purge "dpkg --purge failed:" "$(cat "$T/purge.out")"
 	exit 1
 fi
 left=()
-for f in /usr/sbin/sochid /usr/bin/sochi /etc/sochi /var/lib/sochi \
+for f in /usr/sbin/sochid /usr/bin/sochi /etc/sochi /var/lib/sochi /run/sochi \
 	/lib/systemd/system/sochid.service /etc/systemd/system/multi-user.target.wants/sochid.service \
 	/etc/systemd/system/sockets.target.wants/sochid.socket; do
 	[ ! -e "$f" ] || left+=("$f")
