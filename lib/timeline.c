@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Timeline reconstruction.  See timeline.h for the rules.
  */
