@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The drafter's reads and writes fail and the drafts still come: an
 # incident whose evaluation failed — its draft refused by a lock timeout
 # while the connection stayed, its read cut by the backend being killed
