@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Talking to sochid over its Unix socket: requests written and answers read
  * on one connection, interleaved (poll), so that any number of lines streams

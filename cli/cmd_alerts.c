@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi alerts [--unattached]: alerts from monitoring, with the incident
  * each belongs to; sochi attach ALERT_ID ties an unattached one to an

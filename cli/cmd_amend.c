@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi amend EVENT_ID [TEXT] [options]: a correction.  The new event
  * repeats the old one with the options given changed, and supersedes it:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi check [-i CODE] [--json] [--table NAME]: the lint findings, then
  * the lines scripts rely on:

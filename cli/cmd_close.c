@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sochi close: closes the incident in sochi. */
 #include "write.h"
 

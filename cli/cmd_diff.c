@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi diff A B [-i CODE]: what changed between two draft versions.
  */

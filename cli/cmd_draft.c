@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi draft [-i CODE]: stores a new version of the 詳報 draft by hand.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi drafts [-i CODE]: the incident's draft versions, their trigger,
  * when, formats, and whether events came after them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi due: serious incidents whose 詳報 is not filed, soonest first.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi filed [-i CODE] --at DATE: the 詳報 was filed with the ministry.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi impact start NAME LABEL, sochi impact recover NAME: a service
  * function stopped or degraded (①②… of the report), and its recovery.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sochi inquiry --channel C COUNT: users' inquiries so far, by channel or topic. */
 #include "write.h"
 

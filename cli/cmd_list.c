@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi list [--all] [--json]: open incidents and those of the last 30
  * days, with 発生, the longest impact, the most users affected, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi log [TEXT]: records what was done.  With no TEXT, one action per
  * line of standard input, each line optionally starting with its time

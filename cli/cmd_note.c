@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi note SECTION [TEXT | -]: the text a person writes for a section of
  * the report; sochi note --list shows the sections.

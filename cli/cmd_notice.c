@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sochi notice --channel C TEXT: a posting to users (第N報). */
 #include "write.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sochi open TITLE: declares an incident and prints its code. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sochi phases: the configured phases, for people and for completion. */
 #include <stdio.h>
 

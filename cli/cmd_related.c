@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi related [-i CODE] [--years N] [--now TIME]: the past incidents that
  * share equipment, service, category or a cause's management stage with

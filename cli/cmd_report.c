@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi report [-i CODE] [--format text|md|html|json|docx|pdf] [-o FILE]
  * [--now TIME]: the draft 重大な事故報告書（詳報） from the incident's events.

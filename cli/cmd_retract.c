@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sochi retract EVENT_ID --why TEXT: removes an event from the timeline. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi send [FILE...]: sends NDJSON requests (one JSON object a line) to
  * sochid over its socket on one connection and prints each answer line.

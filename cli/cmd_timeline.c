@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi timeline [-i CODE] [--who] [--follow] [--format csv [--all]]: the
  * ＜詳細な措置模様＞ block, as in the report; with --who each entry says who

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sochi users COUNT: a sample of the affected-user count. */
 #include "write.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The read side: incidents and their events straight from PostgreSQL, so
  * that a report can be made while sochid is down.  Blocking libpq is fine

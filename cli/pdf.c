@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The draft as PDF: the HTML draft printed by headless Chromium, the
  * browser named by [report] chromium.  The HTML is sochi's own (no script,

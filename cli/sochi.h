@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The sochi CLI: each verb is one file, cmd_<verb>.c, declaring one row of
  * the command table (STYLE.md, habit 1).  Writes go through sochid's Unix

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the write verbs (open, log, impact, users, notice, inquiry, note,
  * amend, retract, close) share: one option table, the incident, the time,

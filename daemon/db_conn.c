@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * PostgreSQL connections inside the event loop.  See db_conn.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One module for every PostgreSQL connection of sochid (the writer's and
  * the drafter's): a non-blocking libpq connection inside a libevent loop,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The queries of a worker process (the drafter, the web view) on its own
  * connection (db_conn.h): prepared statements whose parameters are copied,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The batch writer: every accepted event goes to PostgreSQL through here,
  * over one db_conn in pipeline mode.  Whatever arrives while the pipeline is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The drafter process.  See drafter.h.
  */
@@ -43,6 +44,14 @@
  * notification (an incident opened or closed anywhere), for /metrics.
  */
 #define COUNT_PAUSE	1
+/*
+ * A failed evaluation (or sweep) is tried again after RETRY_MIN, doubling
+ * to RETRY_MAX while it keeps failing: the connection may be there and the
+ * cause pass (a lock, a deadline, a statement refused), or not, and then
+ * the reconnection tries at once.
+ */
+#define RETRY_MIN	(1 * 1000000LL)
+#define RETRY_MAX	(30 * 1000000LL)
 
 struct watched {
 	TAILQ_ENTRY(watched) entry;	/* in the list of incidents seen */
@@ -54,6 +63,9 @@ struct watched {
 	int		 warned_day;	/* YYYYMMDD of the last deadline warning */
 	int64_t		 last_eval;	/* when it was last read, monotonic µs */
 	int		 no_detail_told; /* logged why it gets no 詳報 */
+	int		 failed;	/* the last evaluation failed: read it again */
+	int64_t		 retry_wait;	/* the next backoff after a failure, µs */
+	struct event	*retry;		/* reads it again after that backoff */
 };
 TAILQ_HEAD(watched_list, watched);
 
@@ -66,7 +78,8 @@ struct job {
 
 /* One draft being stored. */
 struct store {
-	char		 code[80];	/* the incident */
+	struct watched	*w;		/* the incident (lives as long as the loop) */
+	char		 code[80];	/* its code */
 	char		 trigger[16];	/* sokuho, recovery */
 	const char	*fmts[REPORT_FORMATS_MAX]; /* its formats (static) */
 	char		*bodies[REPORT_FORMATS_MAX]; /* their text, or NULL: */
@@ -110,6 +123,8 @@ static struct {
 	struct event	*ev_hourly;	/* the sweep */
 	struct event	*ev_count;	/* counts the open incidents again */
 	int		 counting;	/* a count is in flight */
+	struct event	*ev_sweep;	/* sweeps again after a failed sweep */
+	int64_t		 sweep_wait;	/* the next backoff after a failed sweep, µs */
 	int		 report_fd;	/* the channel to sochid, or -1 */
 	int		 debug;		/* -d: debug whatever the file says */
 	int		 stopping;	/* the loop has ended: no more queries */
@@ -219,6 +234,67 @@ touch(const char *code)
 	enqueue(w);
 }
 
+/* The next backoff of a series: RETRY_MIN, doubled each time to RETRY_MAX. */
+static int64_t
+backoff(int64_t *wait)
+{
+	int64_t w = *wait < RETRY_MIN ? RETRY_MIN : *wait;
+
+	*wait = w * 2 > RETRY_MAX ? RETRY_MAX : w * 2;
+	return w;
+}
+
+static void
+retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct watched *w = arg;
+
+	log_debug("drafts: %s: reading it again after a failure", w->code);
+	enqueue(w);
+}
+
+/*
+ * The one place a failed evaluation of w is remembered, whatever failed
+ * (its rows not read, the model not built, the draft not stored) and why
+ * (the connection lost, a deadline, a statement refused, memory): w is
+ * read again after a backoff, or at once when the connection is back
+ * (on_ready), whichever comes first, until an evaluation succeeds.  Only
+ * an evaluation that ends well ("it is fine": a draft made, none due, or
+ * already made by another daemon) ends the series (eval_ok).
+ */
+static void
+eval_failed(struct watched *w, const char *what, const char *err)
+{
+	int64_t wait;
+
+	if (d.stopping)
+		return;
+	wait = backoff(&w->retry_wait);
+	log_warnx("drafts: %s: %s: %s; reading it again in %lld s, or when "
+	    "the database is back", w->code, what, err,
+	    (long long)((wait + 999999) / 1000000));
+	w->failed = 1;
+	if (w->retry == NULL && (w->retry = evtimer_new(d.base, retry_cb,
+	    w)) == NULL) {
+		log_warnx("drafts: %s: out of memory: it is read again at the "
+		    "next sweep", w->code);
+		return;
+	}
+	event_add(w->retry, &(struct timeval){ wait / 1000000,
+	    wait % 1000000 });
+}
+
+static void
+eval_ok(struct watched *w)
+{
+	if (w->failed)
+		log_info("drafts: %s: evaluated again after a failure", w->code);
+	w->failed = 0;
+	w->retry_wait = 0;
+	if (w->retry != NULL)
+		evtimer_del(w->retry);
+}
+
 static const char *
 ext(const char *fmt)
 {
@@ -239,10 +315,14 @@ stored_cb(PGresult *res, const char *err, void *arg)
 	char files[4][1024], name[256];
 	int version, i, n = 0;
 
-	if (res == NULL || PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
-		if (err != NULL)
-			log_warnx("drafts: %s: cannot store the %s draft: %s",
-			    s->code, s->trigger, err);
+	if (res == NULL) {
+		snprintf(name, sizeof(name), "cannot store the %s draft",
+		    s->trigger);
+		eval_failed(s->w, name, err);
+		store_free(s);
+		return;
+	}
+	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
 		/* null: already made, here or by another daemon */
 		PQclear(res);
 		store_free(s);
@@ -270,9 +350,10 @@ stored_cb(PGresult *res, const char *err, void *arg)
 	store_free(s);
 }
 
-static void
-make_draft(const struct report *r, int64_t inc_id, const char *code,
-    const char *trigger, int64_t last_event)
+/* Queues the draft's store; -1 (and said why) when it could not be made. */
+static int
+make_draft(struct watched *w, const struct report *r, int64_t inc_id,
+    const char *code, const char *trigger, int64_t last_event)
 {
 	struct store *s = calloc(1, sizeof(*s));
 	struct sbuf fa = SBUF_INIT, ba = SBUF_INIT, da = SBUF_INIT;
@@ -280,8 +361,11 @@ make_draft(const struct report *r, int64_t inc_id, const char *code,
 	char idbuf[32], lastbuf[32], err[1024];
 	const char *params[6];
 
-	if (s == NULL)
-		return;
+	if (s == NULL) {
+		eval_failed(w, "cannot make a draft", "out of memory");
+		return -1;
+	}
+	s->w = w;
 	snprintf(s->code, sizeof(s->code), "%s", code);
 	snprintf(s->trigger, sizeof(s->trigger), "%s", trigger);
 	if (strcmp(trigger, "sokuho") == 0) {
@@ -290,16 +374,17 @@ make_draft(const struct report *r, int64_t inc_id, const char *code,
 		s->bodies[0] = sbuf_steal(&body);
 		s->n = 1;
 		if (s->bodies[0] == NULL) {
-			log_warnx("drafts: %s: out of memory", code);
+			eval_failed(w, "cannot make the sokuho draft",
+			    "out of memory");
 			store_free(s);
-			return;
+			return -1;
 		}
 	} else if ((s->n = docx_draft_formats(r, d.cf.drafts.formats, s->fmts,
 	    s->bodies, s->data, s->lens, err, sizeof(err))) == -1) {
-		log_warnx("drafts: %s: cannot make the draft: %s", code, err);
+		eval_failed(w, "cannot make the recovery draft", err);
 		s->n = 0;
 		store_free(s);
-		return;
+		return -1;
 	}
 	sbuf_pg_array(&fa, (char *const *)(uintptr_t)s->fmts, s->n);
 	sbuf_pg_array(&ba, s->bodies, s->n);
@@ -316,6 +401,7 @@ make_draft(const struct report *r, int64_t inc_id, const char *code,
 	sbuf_free(&fa);
 	sbuf_free(&ba);
 	sbuf_free(&da);
+	return 0;
 }
 
 static void
@@ -384,7 +470,11 @@ deadline_warning(struct watched *w, const struct timeline *tl, int filed,
 	    days < 0 ? -days : days, days < 0 ? "ago" : "left", w->code);
 }
 
-static void
+/*
+ * Drafts what is due and sets the timers; -1 when something failed (said
+ * and remembered by eval_failed).  A draft's store may still fail later.
+ */
+static int
 evaluate(struct job *j)
 {
 	struct store_incident *si = &j->si;
@@ -393,10 +483,11 @@ evaluate(struct job *j)
 	struct timeline tl;
 	struct report r;
 	int64_t now = now_usec(), t, wait;
+	int rv = 0;
 
 	if (timeline_build(&si->inc, si->evs, si->n, &tcf, now, &tl) == -1) {
-		log_warnx("drafts: %s: out of memory", si->code);
-		return;
+		eval_failed(j->w, "cannot build its timeline", "out of memory");
+		return -1;
 	}
 	r.tl = &tl;
 	r.inc = &si->inc;
@@ -408,15 +499,18 @@ evaluate(struct job *j)
 	r.zone = &d.zone;
 	r.now = now;
 	if (tl.classified && tl.reg.cls == REG_SERIOUS &&
-	    strstr(si->drafts, "sokuho") == NULL)
-		make_draft(&r, si->id, si->code, "sokuho", si->max_event);
+	    strstr(si->drafts, "sokuho") == NULL &&
+	    make_draft(j->w, &r, si->id, si->code, "sokuho",
+	    si->max_event) == -1)
+		rv = -1;
 	if (tl.all_recovered && strstr(si->drafts, "recovery") == NULL) {
 		const char *why;
 
-		if (timeline_wants_detail(&tl, &why))
-			make_draft(&r, si->id, si->code, "recovery",
-			    si->max_event);
-		else if (!j->w->no_detail_told) {
+		if (timeline_wants_detail(&tl, &why)) {
+			if (make_draft(j->w, &r, si->id, si->code, "recovery",
+			    si->max_event) == -1)
+				rv = -1;
+		} else if (!j->w->no_detail_told) {
 			log_info("drafts: %s: no 詳報 draft: %s", si->code, why);
 			j->w->no_detail_told = 1;
 		}
@@ -437,11 +531,18 @@ evaluate(struct job *j)
 	}
 	deadline_warning(j->w, &tl, si->filed, now);
 	timeline_free(&tl);
+	return rv;
 }
 
+/*
+ * Ends an evaluation: what (and err) say what failed, or what is NULL
+ * when it went well (or the failure was already remembered).
+ */
 static void
-job_end(struct job *j)
+job_end(struct job *j, const char *what, const char *err)
 {
+	if (what != NULL)
+		eval_failed(j->w, what, err);
 	store_history_free(&j->hist);
 	store_incident_free(&j->si);
 	free(j);
@@ -465,8 +566,9 @@ related_cb(PGresult *res, const char *err, void *arg)
 		log_warnx("drafts: %s: out of memory", j->w->code);
 		store_history_free(&j->hist);
 	}
-	evaluate(j);
-	job_end(j);
+	if (evaluate(j) == 0)
+		eval_ok(j->w);
+	job_end(j, NULL, NULL);
 }
 
 static void
@@ -476,19 +578,23 @@ events_cb(PGresult *res, const char *err, void *arg)
 	char years[16];
 	const char *p[2] = { j->si.code, years };
 
-	if (res == NULL)
-		log_warnx("drafts: %s: cannot read its events: %s", j->w->code,
-		    err);
-	else if (store_incident_events(&j->si, res) == -1)
-		log_warnx("drafts: %s: out of memory", j->w->code);
-	else if (strstr(j->si.drafts, "recovery") == NULL) {
+	if (res == NULL) {
+		job_end(j, "cannot read its events", err);
+		return;
+	}
+	if (store_incident_events(&j->si, res) == -1) {
+		job_end(j, "cannot read its events", "out of memory");
+		return;
+	}
+	if (strstr(j->si.drafts, "recovery") == NULL) {
 		/* A 詳報 may be made: its related incidents first. */
 		snprintf(years, sizeof(years), "%ld", d.cf.report.related_years);
 		dq_query("related", 2, p, related_cb, j);
 		return;
-	} else
-		evaluate(j);
-	job_end(j);
+	}
+	if (evaluate(j) == 0)
+		eval_ok(j->w);
+	job_end(j, NULL, NULL);
 }
 
 static void
@@ -499,13 +605,13 @@ incident_cb(PGresult *res, const char *err, void *arg)
 	const char *p[1] = { idbuf };
 
 	if (res == NULL) {
-		log_warnx("drafts: %s: cannot read it: %s", j->w->code, err);
-		job_end(j);
+		job_end(j, "cannot read it", err);
 		return;
 	}
 	/* No such incident, or no impact and so no 発生: nothing to draft. */
 	if (store_incident_row(&j->si, res) == -1 || !j->si.has_impacts) {
-		job_end(j);
+		eval_ok(j->w);
+		job_end(j, NULL, NULL);
 		return;
 	}
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)j->si.id);
@@ -524,8 +630,10 @@ next(void)
 	TAILQ_REMOVE(&d.queue, w, qentry);
 	w->queued = 0;
 	w->last_eval = db_conn_now();
-	if ((j = calloc(1, sizeof(*j))) == NULL)
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		eval_failed(w, "cannot read it", "out of memory");
 		return;
+	}
 	j->w = w;
 	d.busy = 1;
 	p[0] = w->code;
@@ -535,13 +643,23 @@ next(void)
 static void
 sweep_cb(PGresult *res, const char *err, void *arg)
 {
+	int64_t wait;
 	int i;
 
 	if (res == NULL) {
-		log_warnx("drafts: cannot list the incidents to look at: %s",
-		    err);
+		if (d.stopping)
+			return;
+		/* Incidents changed while nobody listened may be among them. */
+		wait = backoff(&d.sweep_wait);
+		log_warnx("drafts: cannot list the incidents to look at: %s; "
+		    "trying again in %lld s, or when the database is back", err,
+		    (long long)((wait + 999999) / 1000000));
+		if (d.ev_sweep != NULL)
+			event_add(d.ev_sweep, &(struct timeval){ wait / 1000000,
+			    wait % 1000000 });
 		return;
 	}
+	d.sweep_wait = 0;
 	for (i = 0; i < PQntuples(res); i++)
 		touch(PQgetvalue(res, i, 0));
 	PQclear(res);
@@ -550,7 +668,15 @@ sweep_cb(PGresult *res, const char *err, void *arg)
 static void
 sweep(void)
 {
+	if (d.ev_sweep != NULL)
+		evtimer_del(d.ev_sweep);
 	dq_query("sweep", 0, NULL, sweep_cb, NULL);
+}
+
+static void
+sweep_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	sweep();
 }
 
 static void
@@ -592,10 +718,22 @@ hourly_cb(evutil_socket_t fd, short what, void *arg)
 	count_soon();
 }
 
-/* (Re)connected: what happened while nobody listened. */
+/*
+ * (Re)connected, LISTENing again (db_conn does it on every connection):
+ * what failed is read again at once, and what changed while nobody
+ * listened is found by the sweep.
+ */
 static void
 on_ready(void *arg)
 {
+	struct watched *w;
+
+	TAILQ_FOREACH(w, &d.all, entry)
+		if (w->failed) {
+			if (w->retry != NULL)
+				evtimer_del(w->retry);
+			enqueue(w);
+		}
 	sweep();
 	count_timer_cb(-1, 0, NULL);
 }
@@ -714,6 +852,7 @@ drafter_main(const char *conf_path, int debug)
 	d.ev_hup = evsignal_new(d.base, SIGHUP, hup_cb, NULL);
 	d.ev_hourly = event_new(d.base, -1, EV_PERSIST, hourly_cb, NULL);
 	d.ev_count = evtimer_new(d.base, count_timer_cb, NULL);
+	d.ev_sweep = evtimer_new(d.base, sweep_timer_cb, NULL);
 	event_add(d.ev_term, NULL);
 	event_add(d.ev_int, NULL);
 	event_add(d.ev_hup, NULL);
@@ -731,6 +870,8 @@ drafter_main(const char *conf_path, int debug)
 			event_free(w->timer);
 		if (w->defer)
 			event_free(w->defer);
+		if (w->retry)
+			event_free(w->retry);
 		free(w);
 	}
 	notify_free();
@@ -741,6 +882,8 @@ drafter_main(const char *conf_path, int debug)
 	event_free(d.ev_hourly);
 	if (d.ev_count != NULL)
 		event_free(d.ev_count);
+	if (d.ev_sweep != NULL)
+		event_free(d.ev_sweep);
 	if (d.report_fd != -1)
 		close(d.report_fd);
 	event_base_free(d.base);

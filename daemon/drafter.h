@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The drafter: a process of its own (titled `sochid: drafter`), forked and
  * watched by sochid (worker_proc.c), that keeps every slow or unbounded

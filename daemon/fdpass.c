@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Passing connections between processes.  See fdpass.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A connection passed from one process to another over a Unix socket of
  * type SOCK_SEQPACKET: its socket as SCM_RIGHTS and the bytes already read

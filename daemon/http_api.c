@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The HTTP API, on daemon/http_server.c.
  *
@@ -37,6 +38,7 @@
 #include "http_server.h"
 #include "log.h"
 #include "metrics.h"
+#include "sdlisten.h"
 #include "syslog_listener.h"
 #include "web.h"
 #include "worker_proc.h"
@@ -779,7 +781,7 @@ route(struct http_req *req, void *arg)
 
 /* A listening TCP socket for host:port (the first address that binds). */
 static int
-listen_on(const char *host, int port)
+listen_on(const char *host, int port, int *from_systemd)
 {
 	struct addrinfo hints, *ai, *a;
 	char pbuf[8];
@@ -794,6 +796,11 @@ listen_on(const char *host, int port)
 		log_warnx("listen_http %s:%d: %s", host, port, gai_strerror(rv));
 		return -1;
 	}
+	/* Passed by systemd (sochid.socket), when one matches. */
+	for (a = ai; a != NULL && fd == -1; a = a->ai_next)
+		if ((fd = sdlisten_take(a->ai_addr, a->ai_addrlen,
+		    SOCK_STREAM)) != -1)
+			*from_systemd = 1;
 	for (a = ai; a != NULL && fd == -1; a = a->ai_next) {
 		if ((fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK |
 		    SOCK_CLOEXEC, a->ai_protocol)) == -1)
@@ -828,7 +835,7 @@ http_api_init(struct event_base *base, struct sochi_config *cf,
 {
 	struct http_server_config sc;
 	char host[256];
-	int port, fd;
+	int port, fd, from_systemd = 0;
 
 	memset(&h, 0, sizeof(h));
 	TAILQ_INIT(&h.inflight);
@@ -840,7 +847,7 @@ http_api_init(struct event_base *base, struct sochi_config *cf,
 	if (config_split_listen(cf->listen_http, host, sizeof(host), &port,
 	    SOCHI_DEFAULT_HTTP_PORT) == -1)
 		return -1;
-	if ((fd = listen_on(host, port)) == -1)
+	if ((fd = listen_on(host, port, &from_systemd)) == -1)
 		return -1;
 	memset(&sc, 0, sizeof(sc));
 	sc.name = "http";
@@ -850,7 +857,8 @@ http_api_init(struct event_base *base, struct sochi_config *cf,
 	sc.handle = route;
 	if ((h.srv = http_server_new(base, fd, &sc)) == NULL)
 		return -1;
-	log_info("listening for HTTP on %s:%d", host, port);
+	log_info("listening for HTTP on %s:%d%s", host, port,
+	    from_systemd ? " (socket from systemd)" : "");
 	return 0;
 }
 

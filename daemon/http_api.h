@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The HTTP API (on daemon/http_server.c): POST /v1/events, the monitoring
  * webhooks (/v1/alertmanager, /v1/grafana, /v1/zabbix), GET /healthz and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochid's HTTP/1.1 server: just what its API and pages need, with the
  * limits a server on a network must have and libevent 2.1's evhttp cannot

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The journal: where accepted events wait while PostgreSQL cannot commit
  * them (down, unreachable, stalled, read-only), so that the record of an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * NDJSON connections.
  *
@@ -40,6 +41,7 @@
 #include "listener.h"
 #include "log.h"
 #include "metrics.h"
+#include "sdlisten.h"
 
 enum conn_state {
 	CONN_AUTH,		/* TCP: waiting for the {"auth":...} line */
@@ -697,6 +699,21 @@ listen_unix(struct sochi_config *cf)
 	strcpy(sun.sun_path, cf->socket);
 
 	/*
+	 * Passed by systemd (sochid.socket): the unit made it, with its own
+	 * SocketMode= and SocketGroup=, and keeps it when sochid stops, so it
+	 * is neither locked, changed nor removed here.
+	 */
+	if ((fd = sdlisten_take_unix(cf->socket)) != -1) {
+		if (ls_start(&l.unix_l, "unix", (size_t)cf->max_clients_unix,
+		    fd) == -1) {
+			log_warn("listen %s", cf->socket);
+			return -1;
+		}
+		log_info("listening on %s (socket from systemd)", cf->socket);
+		return 0;
+	}
+
+	/*
 	 * One sochid per path: a lock file beside the socket, held as long as
 	 * the process lives (the kernel lets go of it however the process
 	 * ends).  Whoever holds it owns the socket.
@@ -796,6 +813,18 @@ listen_tcp(struct sochi_config *cf)
 		log_warnx("listen_tcp %s: %s", cf->listen_tcp,
 		    evutil_gai_strerror(rv));
 		return -1;
+	}
+	if ((fd = sdlisten_take(ai->ai_addr, (socklen_t)ai->ai_addrlen,
+	    SOCK_STREAM)) != -1) {
+		evutil_freeaddrinfo(ai);
+		if (ls_start(&l.tcp_l, "tcp", (size_t)cf->max_clients_tcp,
+		    fd) == -1) {
+			log_warn("listen_tcp %s:%s", host, port);
+			return -1;
+		}
+		log_info("listening for NDJSON on tcp %s:%s (socket from "
+		    "systemd)", host, port);
+		return 0;
 	}
 	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * NDJSON listeners: the Unix socket (the CLI's, guarded by its file mode,
  * the peer's uid recorded) and TCP (senders authenticate with a first line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Logging to standard error, where systemd's journal or the sandbox's log
  * file picks it up (STYLE.md, habit 10): the *_warn variants append

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochid's counters and their page.  See metrics.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GET /metrics: sochid's counters in the Prometheus text exposition format
  * (version 0.0.4), served by the ingest process's HTTP server.  A scrape

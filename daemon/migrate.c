@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Migrations.  Each runs in its own transaction under an advisory lock, so
  * that two `sochid --migrate` started together apply each file once.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The schema: migrations (sql/NNN_name.sql, applied once each, in order)
  * and functions (sql/functions/NAME.sql, re-created at every migrate so that

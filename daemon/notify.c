@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Announcing drafts.  See notify.h.
  */

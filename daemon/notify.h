@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Telling people a draft was made: notify_command (fork/exec, no shell, its
  * output logged with its exit status, killed after notify_timeout) and

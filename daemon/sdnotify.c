@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sd_notify(3) without libsystemd: one datagram to the socket named in
  * $NOTIFY_SOCKET, which may be in the abstract namespace ("@name").

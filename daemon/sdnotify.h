@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The systemd notification protocol (READY=1, RELOADING=1, STOPPING=1),
  * spoken directly so that sochid needs no libsystemd.

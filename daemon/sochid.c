@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochid: takes events from monitoring systems and engineers and stores them
  * in PostgreSQL, answering each sender only after its event is committed.
@@ -28,6 +29,7 @@
 #include "metrics.h"
 #include "migrate.h"
 #include "pgsync.h"
+#include "sdlisten.h"
 #include "sdnotify.h"
 #include "syslog_listener.h"
 #include "web_worker.h"
@@ -444,6 +446,12 @@ main(int argc, char *argv[])
 	metrics_init(&d.cf);
 	if (migrate)
 		return do_migrate();
+	/*
+	 * Before anything is started: the passed sockets are made
+	 * close-on-exec and their variables cleared, so no child has them.
+	 */
+	if (sdlisten_init(err, sizeof(err)) == -1)
+		fatalx("socket activation: %s", err);
 	if (check_schema() == -1)
 		return 1;
 
@@ -465,6 +473,12 @@ main(int argc, char *argv[])
 	    http_api_init(d.base, &d.cf, d.rules, &d.zabbix_zone) == -1 ||
 	    syslog_listener_init(d.base, &d.cf) == -1)
 		fatalx("cannot listen; see the messages above");
+	if (sdlisten_leftover(err, sizeof(err)))
+		fatalx("socket activation: systemd passed %s, which matches no "
+		    "listener of %s (set socket, listen_tcp, listen_http or "
+		    "listen_syslog_* to it, or remove its Listen line from "
+		    "sochid.socket)", err,
+		    d.conf_path);
 	if ((d.drafter = worker_proc_start(d.base, d.exe, d.conf_path, debug,
 	    "drafter", "--drafter", 1)) == NULL)
 		fatalx("cannot start the drafter");
@@ -505,6 +519,7 @@ main(int argc, char *argv[])
 	syslog_listener_free();
 	listener_free();
 	http_api_free();
+	sdlisten_free();
 	worker_proc_stop(d.drafter);
 	worker_proc_stop(d.web);
 	worker_proc_free(d.drafter);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The spool folder where drafts are written as files, each atomically: a
  * temporary file, fsync, rename.  Drafter process only.

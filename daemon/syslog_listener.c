@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The syslog listeners.  See syslog_listener.h.
  *
@@ -37,6 +38,7 @@
 #include "conffile.h"
 #include "db_writer.h"
 #include "log.h"
+#include "sdlisten.h"
 #include "syslog.h"
 #include "syslog_listener.h"
 #include "syslog_rule.h"
@@ -686,6 +688,15 @@ bind_spec(const char *key, const char *spec, int type, char *addr,
 	if ((rv = evutil_getaddrinfo(host, port, &hints, &ai)) != 0) {
 		log_warnx("%s %s: %s", key, spec, evutil_gai_strerror(rv));
 		return -1;
+	}
+	/* Passed by systemd (sochid.socket), when one matches. */
+	if ((fd = sdlisten_take(ai->ai_addr, (socklen_t)ai->ai_addrlen,
+	    type)) != -1) {
+		evutil_freeaddrinfo(ai);
+		log_info("%s %s:%s: socket from systemd", key, host, port);
+		snprintf(addr, addrlen, strchr(host, ':') != NULL ?
+		    "[%s]:%s" : "%s:%s", host, port);
+		return fd;
 	}
 	fd = socket(ai->ai_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,

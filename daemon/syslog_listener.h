@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The syslog listeners (listen_syslog_udp, listen_syslog_tcp): equipment
  * command logs as RFC 5424 or RFC 3164 messages, a datagram each on UDP,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The web view: a process of its own (titled `sochid: web`), started and
  * watched by sochid like the drafter (worker_proc.c), that answers the read

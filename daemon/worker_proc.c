@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Watching the worker processes.  See worker_proc.h.
  */

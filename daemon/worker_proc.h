@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochid's worker processes, the drafter (drafter.h) and the web view
  * (web.h), as the ingest process sees them: each is started once sochid

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Configuration.  Each key is one row of keys[] below: its section, name,
  * type, default and whether SIGHUP reloads it.  Defaults are applied by
@@ -44,10 +45,21 @@ struct ckey {
 
 #define OFF(f)	offsetof(struct sochi_config, f)
 
+/*
+ * The directories configure chose (Makefile.am passes them), so that the
+ * defaults agree with the installed unit, man pages and example config.
+ */
+#ifndef SOCHI_RUNSTATEDIR
+#define SOCHI_RUNSTATEDIR	"/run"
+#endif
+#ifndef SOCHI_LOCALSTATEDIR
+#define SOCHI_LOCALSTATEDIR	"/var"
+#endif
+
 static const struct ckey keys[] = {
 	{ "sochid", "database", CT_STRING, OFF(database), "", 0, 0, 0 },
-	{ "sochid", "socket", CT_PATH, OFF(socket), "/run/sochi/sochid.sock",
-	    0, 0, 0 },
+	{ "sochid", "socket", CT_PATH, OFF(socket),
+	    SOCHI_RUNSTATEDIR "/sochi/sochid.sock", 0, 0, 0 },
 	{ "sochid", "socket_mode", CT_MODE, OFF(socket_mode), "0660", 0, 0, 0 },
 	{ "sochid", "socket_group", CT_STRING, OFF(socket_group), "", 0, 0, 0 },
 	{ "sochid", "listen_tcp", CT_LISTEN, OFF(listen_tcp), "127.0.0.1", 0, 0,
@@ -58,8 +70,8 @@ static const struct ckey keys[] = {
 	    0, 0, 0 },
 	{ "sochid", "listen_syslog_tcp", CT_LISTEN, OFF(listen_syslog_tcp), "",
 	    0, 0, 0 },
-	{ "sochid", "state_dir", CT_PATH, OFF(state_dir), "/var/lib/sochi", 0,
-	    0, 0 },
+	{ "sochid", "state_dir", CT_PATH, OFF(state_dir),
+	    SOCHI_LOCALSTATEDIR "/lib/sochi", 0, 0, 0 },
 	{ "sochid", "tokens_file", CT_PATH, OFF(tokens_file), "", 0, 0, 1 },
 	{ "sochid", "timezone", CT_ZONE, OFF(timezone), "Asia/Tokyo", 0, 0, 0 },
 	{ "sochid", "max_line_bytes", CT_INT, OFF(max_line_bytes), "65536",

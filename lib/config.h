@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochid.conf: one table of keys drives parsing, checking and printing
  * (STYLE.md, habit 11).  The daemon and the CLI share it.

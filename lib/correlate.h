@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Correlation rules ([rule.NAME] in sochid.conf): the first rule whose every
  * condition holds on an alert's labels decides what the alert does.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * CRC-32C, reflected polynomial 0x82F63B78, a byte at a time from a table
  * made on first use: a journal record is checked once when written and

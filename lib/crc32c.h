@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * CRC-32C (Castagnoli), as iSCSI and ext4 use it: the checksum of each
  * journal record.

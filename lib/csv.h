@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tables for spreadsheets and auditors, as RFC 4180 CSV: a UTF-8 byte
  * order mark first (spreadsheet programs read the file as UTF-8 only with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Line differences.  See diff.h.
  */

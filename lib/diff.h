@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What changed between two texts, line by line: `sochi diff` and the web
  * view's drafts page show the same differences.  The lines both share at

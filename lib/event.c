@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Decoding and validating events.  Every field of every kind is checked here,
  * before anything reaches the database, and every refusal names the field and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Events as they arrive on the wire (DESIGN.md, "Wire format"): decoding one
  * JSON object, validating every field of its kind, and writing the row that

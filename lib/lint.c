@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lint.  Each check is one function; each finding names the events it
  * concerns so that a person can amend or retract them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Findings on an incident's timeline: figures that cannot be right, figures
  * a person wrote that disagree with the events, and what is still missing.

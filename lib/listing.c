@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The list of incidents.  See listing.h.  Its JSON reuses the members of
  * the JSON report (impacts, classification), so that one figure reads the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The list of incidents: `sochi list`, `sochi list --json`, GET
  * /v1/incidents and the web view's front page show the same figures, each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lists of IPv4 and IPv6 addresses and prefixes, as written in sochid.conf
  * ("127.0.0.1, 10.0.0.0/8, ::1, 2001:db8::/32"), and the test of a peer's

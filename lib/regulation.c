@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The dated threshold tables.  Keep them as data: a new table is one more
  * entry below, never a change to the code that reads them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The thresholds of 重大な事故 (施行規則 第58条第2項) as dated data, the
  * classification of an incident against them, and the report deadlines

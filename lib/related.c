@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Related past incidents.  See related.h.
  */

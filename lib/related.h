@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * 関連する事故の発生傾向: the past incidents that share equipment, service,
  * category or the management stage of a cause with this one, summed up

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The form's contents, built once for every renderer.  The wording follows
  * the public sample (seed/000_14028949877cec49.txt); every figure comes from

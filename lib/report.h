@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The draft 重大な事故報告書（詳報）, 様式第50の3: the header and the body rows
  * of the form, in the official order and wording (spec/form-50-3.md), built

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The draft as a Word document (Office Open XML, WordprocessingML), in the
  * form's layout: the letter's head, the two-column bordered table of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The draft as one self-contained HTML file: the form as a bordered table
  * sized for A4 (print CSS, no external assets), and the attachments drawn

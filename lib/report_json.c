@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The draft as JSON: the whole model, every figure with the ids of the
  * events it came from, what is not known as null, and the dotted names of

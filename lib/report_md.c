@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The draft as Markdown: the letter's head as paragraphs, the form as the
  * two-column table of the sample, lines within a cell joined by <br>.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The 速報 (first report), made the moment an incident first meets a
  * serious-accident pair (or asked for before: then titled as an accident that

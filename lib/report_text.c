@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The draft as plain UTF-8 text: the letter's head, then the form's rows as
  * two columns, the label wrapped within its column and the content beside

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * RFC 3339 times.  Senders write them with any offset and up to nanosecond
  * precision (Alertmanager does); sochi keeps microseconds, as PostgreSQL's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * RFC 3339 times: parse what senders send, print what PostgreSQL reads.
  */

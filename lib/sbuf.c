@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Growable buffers.  Every append keeps the data NUL-terminated so that the
  * contents can be handed to C string functions and to libpq as they are.

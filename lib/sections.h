@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The report sections a note can fill (spec/form-50-3.md).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SHA-256 (FIPS 180-4), for keys that must not collide by accident or by
  * design: a syslog line's idempotency key is the hash of its host, time

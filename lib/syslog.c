@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Syslog messages and their TCP framing.  See syslog.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Syslog as equipment sends it: RFC 5424 and RFC 3164 messages, and the
  * framing of RFC 6587 for syslog over TCP.  Pure functions: the daemon

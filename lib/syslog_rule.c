@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Syslog rules.  See syslog_rule.h.
  *

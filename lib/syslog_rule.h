@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * From syslog lines to actions: the [syslog] section and the [syslog.NAME]
  * rules of sochid.conf, their matching (PCRE2, named captures) and the row

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The timeline model: what an incident's events say, reconstructed in one
  * place so that every renderer (the 措置模様 block, the text, Markdown, HTML

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ＜詳細な措置模様＞ block as plain text, laid out by the rules of
  * spec/form-50-3.md; the report renderers and `sochi timeline` share it.

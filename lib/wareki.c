@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Japanese calendar notation.  Era boundaries are the days each era began:
  * 平成31年4月30日 is followed by 令和元年5月1日, 昭和64年1月7日 by 平成元年1月8日.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The notation of the form (spec/form-50-3.md, "Notation"): dates in the
  * Japanese era with the weekday in full, times as 12時00分 or 12:00, the

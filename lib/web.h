@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The web view's pages, as HTML written from the same structs the other
  * renderers take: the list of incidents (lib/listing.h), an incident with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Webhook payloads.  Every refusal names the member at fault, as in
  * "alerts[2].startsAt: not an RFC 3339 time", so that the monitoring side can

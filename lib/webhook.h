@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Monitoring webhooks as they are sent: Prometheus Alertmanager (version 4),
  * Grafana Alerting's webhook contact point (version 1) and sochi's Zabbix

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Times typed by people.  Strict about what a time is, forgiving about how
  * it is written, and never silently in the future: a time after now is a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The times an engineer types (sochi --at, and a time at the start of a
  * pasted line): HH:MM, M/D HH:MM, YYYY-MM-DD HH:MM, RFC 3339, -15m, -2h,

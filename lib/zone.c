@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * TZif parsing and UTC to local conversion.  Only the transition table is
  * used; the POSIX rule in the footer, which extends a zone with daylight

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Time zones without I/O: the caller reads the zone's TZif file (or picks a
  * fixed offset) and lib turns UTC instants into the carrier's local time.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Rasterising the charts and zipping the package.  See docx.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The 詳報 as a Word file (.docx), for sochi and the drafter alike: lib
  * writes the WordprocessingML (lib/report_docx.c) and the charts as SVG;

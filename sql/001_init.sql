@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- sochi schema, version 1: the append-only event log, the incidents it is
 -- about and the drafts made from it.  The functions sochid writes through
 -- live in sql/functions/, one file each, and are (re)created by

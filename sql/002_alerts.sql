@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- sochi schema, version 2: monitoring alerts correlated into incidents
 -- (sql/functions/sochi_ingest_row.sql reads the members grp, open and imp
 -- that sochid's webhook endpoints write).  Unattached alerts are listed by

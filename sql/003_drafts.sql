@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- sochi schema, version 3: drafts that write themselves, and filing.
 -- A draft remembers the newest event it was made from (last_event): it is
 -- stale when the incident has a newer one, derived on reading, never

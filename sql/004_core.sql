@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- sochi schema, version 4: the database records which build of the
 -- functions in sql/functions/ it holds, so that a daemon connecting to it
 -- can tell when they are not its own.  (The functions themselves now live

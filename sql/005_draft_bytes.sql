@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- sochi schema, version 5: drafts that are files, not text.
 -- A .docx draft (a zip) is kept as what it is, bytes in `data`, with `body`
 -- null; a text draft keeps `body` and has no `data`.  Base64 in `body` was

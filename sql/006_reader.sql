@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- sochi schema, version 6: the role the sochi CLI reads with.
 --
 -- An engineer's `sochi list`, `timeline`, `report`, `check` (and the other

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Writes the C source that carries the schema inside sochid, so that a
 # binary always knows exactly which schema it needs and how to reach it:
 # the migrations (sql/NNN_name.sql, applied once each, in order) and the

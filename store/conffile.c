@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochid.conf on disk.  The parsing itself is lib/config.c; this file reads
  * the text and checks what only the system can tell, such as whether the

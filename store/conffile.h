@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reading sochid.conf from disk; shared by sochid and the sochi CLI.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * An incident's stored drafts (sql/003_drafts.sql): the list of versions
  * and a version's text, read by `sochi drafts`, `sochi report --draft`,

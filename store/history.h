@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The past incidents related to one (lib/related.h): found in PostgreSQL
  * with one query, each rebuilt as a timeline from the events that make

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Incident rows to timeline inputs.  See incident.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One incident and its events as stored in PostgreSQL, turned into the
  * inputs of the timeline model (lib/timeline.h).  The SQL that reads an

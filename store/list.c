@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The incidents to list.  See list.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The incidents `sochi list` and the web view list, read with one query:
  * each with its record and the events that make its figures (impacts,

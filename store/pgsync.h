@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Blocking database calls for start-up and one-shot commands (migrations,
  * the schema check, the CLI's reads).  Built on the asynchronous libpq calls

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/sanitize.sh asan|valgrind: the test suite under the sanitizers, for
 # script/test.  Prints "PASS: NAME" or "FAIL: NAME" per test program (and
 # what went wrong under a failure); exits non-zero when any failed.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- sochi_draft_add stores one version of a draft in every format given and
 -- answers its version number (0 for the 速報, 1, 2, ... for the 詳報), or
 -- null when a draft of that trigger already exists (made by this daemon

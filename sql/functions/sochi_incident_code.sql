@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The next automatic incident code for the year of p_at in the carrier's
 -- zone: YYYY-NNNN, with as many digits as the number needs past 9999.  The
 -- per-year counter row (incident_code_seq) is locked by the update, so

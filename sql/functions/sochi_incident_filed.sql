@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- `sochi filed` records the day as an incident update {"filed": "YYYY-MM-DD"}.
 create or replace function sochi_incident_filed() returns trigger
 language plpgsql as $fn$

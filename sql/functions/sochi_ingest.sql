@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- sochi_ingest stores a batch of validated events, one array per column
 -- (the rows lib/event.c and lib/webhook.c make; sochid sends the arrays in
 -- binary), and answers one row per input row, in input order (ord counts

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The fast path: rows that are stored as they are (lib/event.c,
 -- event_row_plain: actions, impacts, users samples, notices, inquiries,
 -- notes and attached alerts that correct nothing), one array per column,

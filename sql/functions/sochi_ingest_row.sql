@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- One row of a batch that needs more than an insert (sochi_rows' plain is
 -- false): incident opens, updates and closes; alerts that join or open the
 -- incident of their group and start or recover the impact their rule

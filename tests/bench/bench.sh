@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The benchmark, run through script/bench against a sandbox of its own
 # (a private PostgreSQL and sochid).  It prints, one section a figure:
 #  - PostgreSQL's own COPY rate for the rows of the 64-connection run, into

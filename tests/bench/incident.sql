@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- One incident of :n events, loaded straight into PostgreSQL for the
 -- benchmark (tests/bench/bench.sh): far faster than sending them, and the
 -- drafter and `sochi report` read an incident the same way however its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sochi-loadgen: sends events to sochid from N connections, M events each,
  * and reports events/s and answer latency (p50, p99, max).  It is the

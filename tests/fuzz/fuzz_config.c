@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness for sochid.conf (lib/config.c over libinih, and the
  * match rules of lib/correlate.c): the input is the file's text.

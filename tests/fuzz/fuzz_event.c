@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness: one NDJSON request line through the decoder and the
  * validator (lib/event.c), as sochid's listener hands it over: the bytes of

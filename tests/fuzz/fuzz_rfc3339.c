@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness for the RFC 3339 parser (lib/rfc3339.c): the input is
  * parsed from its bytes (rfc3339_parse_n, no NUL after them) and, as a

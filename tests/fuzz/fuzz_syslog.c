@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness for lib/syslog.c: the input is a TCP stream from a
  * syslog sender.  It is cut into frames by syslog_frame_next (in pieces of

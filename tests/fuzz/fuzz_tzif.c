@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness for the TZif parser (lib/zone.c): the input is a zone
  * file's contents.  A zone that parses is used as sochi uses it: offsets

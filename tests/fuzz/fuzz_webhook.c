@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness for the webhook decoders (lib/webhook.c), built once per
  * sender: FUZZ_WEBHOOK is 1 for Alertmanager, 2 for Grafana, 3 for Zabbix

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness for the times people type (lib/when.c): the input is
  * the text of sochi's --at (when_parse) and a pasted line (when_prefix),

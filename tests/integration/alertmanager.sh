@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The real Prometheus Alertmanager (loopback only) with a webhook receiver
 # pointing at the sandbox's sochid: two alerts of one group fire and resolve;
 # the incident, its detection entries and the impact window are right, and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A sender that writes without reading its answers: sochid stops reading
 # from it once max_pending requests are unanswered, so its memory stays
 # bounded however much the sender pushes.

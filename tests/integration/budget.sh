@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # max_pending_bytes bounds what all unanswered requests hold together:
 # 30 concurrent POSTs of 4 MB while the database is away are taken until
 # the budget is spent, the rest answered 503 with Retry-After; an NDJSON

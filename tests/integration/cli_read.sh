@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The read side of the CLI against the sandbox's database: the sample
 # incident entered through the socket gives the golden report in text and
 # Markdown, the HTML and JSON carry every field and figure (with the ids of

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The whole sample incident entered with the CLI alone (no JSON written by
 # hand) gives the fixture's timeline block and the golden report; then every
 # error path of the write verbs, and attribution by the socket's peer uid.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Incident codes: YYYY-NNNN with as many digits as the number needs (the
 # 10,001st incident of a year is YYYY-10001, not YYYY-1000 again); the
 # allocator skips a number a carrier's own code already took, also for an

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Bash completion offers the verbs, a verb's options, and the configured
 # phase names after --phase.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # sochid -n and --print-config, errors naming file, line and key, and the
 # refusal to start against a database whose schema is older than sochid.
 . "$(dirname "$0")/lib.sh"

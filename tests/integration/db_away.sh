@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # While the database is away, events wait (up to write_timeout) and are then
 # refused with a reason, never dropped: an error line on the socket, 503 over
 # HTTP.  When it comes back, events are stored again without a restart.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The database away for longer than write_timeout while traffic goes on,
 # NDJSON and HTTP, with clients hanging up while they wait: sochid stays up,
 # every request of a client that stayed gets exactly one answer, in order,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A batch in flight has a deadline: with a lock held on the event table, the
 # senders are answered with an error after write_timeout (not after the lock
 # goes), /healthz says "stalled" meanwhile, and once the lock is gone

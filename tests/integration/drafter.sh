@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The drafter is a process of its own: `ps` shows sochid and "sochid:
 # drafter"; killed with SIGKILL it is started again and drafts still
 # appear; it drafts from what any process commits (it listens to the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Drafts write themselves: the sample incident fed through the socket gets
 # its 速報 the moment it first meets row 五 pair A and exactly one 詳報 draft
 # (table, spool files, notify command once) when ②'s recovery is committed;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Every bad request over the socket gets its own error answer naming what was
 # wrong, in order, and never stops the connection or the lines after it.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # sochi timeline --format csv and sochi alerts --format csv: RFC 4180 with a
 # UTF-8 BOM and CRLF, read back with Python's csv module; the sample's rows
 # are the JSON report's timeline (count, ids, times, order); --all adds the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Failover: a PostgreSQL primary and a synchronous streaming standby on
 # loopback ports (script/sandbox with SOCHI_SANDBOX_STANDBY), two sochids on
 # them both (host=a,b port=p,q target_session_attrs=read-write), load through

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The journal's disk fills up: senders are refused, clearly, and nothing
 # journaled is lost.  sochid killed while journaling and started again once
 # PostgreSQL is back: the journal is stored, and the senders' resends (the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # sochid killed with SIGKILL at a random moment under load, then started
 # again; the senders send again, with the same keys, what they were not
 # answered: nothing answered "ok" is lost and nothing is stored twice.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # PostgreSQL stopped for 30 s under load, then killed with SIGKILL under
 # load: every event answered "ok" (stored, or journaled while the database
 # was away) is stored exactly once afterwards, and the senders never saw a

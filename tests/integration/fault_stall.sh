@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The database stalls (another session holds a lock on event for 20 s)
 # under load: after write_timeout the events are journaled and answered;
 # once the lock is gone they are stored, each once.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Every figure right whatever the order and the corrections, through the
 # real interfaces: each case of tests/fixtures/cases sent as NDJSON into the
 # sandbox (in file order, and again in another order with other ids), then

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # POST /v1/events: 10,000 events as arrays and single objects, answered 200
 # after commit; an array is stored whole or not at all; 401 without a valid
 # token; retries answer with the same ids.

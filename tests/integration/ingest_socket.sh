@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # 10,000 events over the Unix socket: each stored once, answered with its
 # id; the same 10,000 again return the same ids and add no rows; a stream
 # with bad lines interleaved refuses each bad line and stores every good one.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # NDJSON over TCP: a first line {"auth":"<token>"}; 10,000 events stored
 # once under the token's name; a wrong or missing token gets an error line
 # and the connection closes.

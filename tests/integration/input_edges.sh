@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Input edges through the real interfaces: incident codes are
 # [A-Za-z0-9][A-Za-z0-9._-]* on the socket, over HTTP and in webhook labels
 # and tags (a code reaches notify_command's arguments, where a leading '-'

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # While the database is away, events are kept in the journal and their
 # senders answered at once: "journaled" on the socket (the CLI says so),
 # 202 over HTTP; /healthz says how many and how old.  When the database is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Idempotency keys are private and mean one event: every local user is a
 # source of its own (local:UID), so one user's keys can neither take nor
 # answer another's; a key the sender chose that is already stored for a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the integration tests: each test brings up its own sandbox (a
 # private PostgreSQL and sochid, through script/sandbox, the same code users
 # run) under the build tree, and removes it when it ends.

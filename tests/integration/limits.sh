@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Limits that keep sochid reachable: TCP and HTTP clients, however many,
 # never take the Unix socket's connections (the CLI's); a TCP client that
 # does not authenticate within auth_timeout is closed, and so is an idle

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The log: under systemd's journal (JOURNAL_STREAM names sochid's standard
 # error) every line is "<N>name: message" with sd-daemon's priority and no
 # time; anywhere else it starts with an ISO 8601 time with its offset and

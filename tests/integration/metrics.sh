@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # GET /metrics: the Prometheus text format (promtool check metrics passes),
 # counters that move with what sochid does — events accepted, committed,
 # refused and journaled by kind and source, batches and their commit time,

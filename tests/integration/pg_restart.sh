@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # PostgreSQL stops in the middle of a stream (an immediate shutdown, as in a
 # crash) and comes back: every event answered "ok" is in the database, once,
 # with the id it was answered with, and the senders saw no refusal.

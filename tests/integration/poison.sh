@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # One row the database refuses refuses that row only: a line PostgreSQL
 # turns down (here a CHECK constraint the validator knows nothing of, as a
 # carrier's own constraint or a newer server would be) among 1,000 good

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A server that reads but does not write (a standby; here the primary with
 # default_transaction_read_only on) is no database for sochid: a session
 # that turns read-only under the writer is dropped and the events go to the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Incidents remember: three past incidents on the same equipment (sent as
 # NDJSON, with their own codes, dates, impacts and users) are listed by
 # `sochi related` with their dates, durations, users and classes, and the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # SIGHUP reloads in full: every key the config table marks reloadable takes
 # effect in both processes (here [report] company, in the drafter's next
 # automatic draft), the log names exactly what changed and what waits for a

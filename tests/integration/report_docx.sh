@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # sochi report --format docx: a Word document that python-docx opens, with
 # every label of the form and the sample's figures in its table's cells,
 # 【要記入】 highlighted, A4 portrait, IPAMincho, both attachments as

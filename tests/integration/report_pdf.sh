@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The HTML draft printed by headless Chromium gives A4 pages, and the PDF's
 # text holds every label of the form and the sample's figures; sochi report
 # --format pdf prints it so itself, and names the package when the browser

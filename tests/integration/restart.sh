@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # 10,000 events on each of the Unix socket, TCP and HTTP; sochid restarted;
 # every event is in the database exactly once, and sending all of them again
 # answers the same ids and adds no rows.

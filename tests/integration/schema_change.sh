@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A running sochid keeps working through schema changes: `sochid --migrate`
 # under load (every function re-created), a function missing for a moment
 # (as a migration that replaces one leaves it), and a connection that finds

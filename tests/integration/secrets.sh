@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Secrets apart from settings: the senders' tokens live in tokens_file,
 # which sochid refuses when others may read it, and sochid.conf holds no
 # secret; [tokens] in sochid.conf is refused saying where it moved.  The

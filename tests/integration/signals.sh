@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # SIGTERM while events stream in: sochid stops reading, answers what is in
 # flight after commit, and exits 0; nothing answered "ok" is missing.
 # SIGHUP reloads the tokens (tests/integration/reload.sh: the rest).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The database's side of the syslog listener: an action row as
 # lib/syslog_rule.c makes it (no incident, grp "host=NAME single") finds
 # its incident in sochi_ingest_row: the open incident whose equipment is

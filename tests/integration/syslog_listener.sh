@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The syslog listener through real sockets.  A real rsyslogd (run by this
 # test as an unprivileged process with its own config, pid file and work
 # folder: imtcp on a loopback port, omfwd to sochid over TCP with octet

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Syslog lines while the database is away.  With the journal on, they are
 # journaled (counted so in /healthz) and stored once it is back, in their
 # incident.  With the journal off and max_pending_bytes spent, a datagram

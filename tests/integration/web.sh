@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The read-only web view and the read API, answered by the `sochid: web`
 # worker on connections the ingest process hands it: the list, an incident
 # with its timeline, figures and draft (as headless Chromium sees the DOM),

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The Grafana and Zabbix webhooks through HTTP, correlation rules, unattached
 # alerts and sochi attach; the Zabbix media type parses as YAML and its
 # script, run by Node.js as Zabbix would, posts the documented parameters.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Who wrote what: `sochi timeline --who` shows under each entry the event's
 # source and, for a local sender, the login name of the uid sochid saw on
 # the socket, so that a free-text actor can be checked against who really

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runs the script of conf/zabbix/media_sochi.yaml as Zabbix 6.0 would: the
 // media type's parameters (macros already replaced) as `value`, and
 // Zabbix's HttpRequest and Zabbix.log objects.  HttpRequest is synchronous

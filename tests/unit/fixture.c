@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Wire-format fixtures for the unit tests. */
 #include <setjmp.h>
 #include <stdarg.h>

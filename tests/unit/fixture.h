@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Loading wire-format incidents from tests/fixtures for the unit tests. */
 #ifndef SOCHI_TEST_FIXTURE_H
 #define SOCHI_TEST_FIXTURE_H

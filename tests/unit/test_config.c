@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The config table: defaults, every key, and errors naming file, line and key. */
 #include <setjmp.h>
 #include <stdarg.h>

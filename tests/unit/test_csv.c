@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * CSV: RFC 4180 quoting, and the timeline as a table over the sample — one
  * row per entry, in the model's order, times with the carrier's offset;

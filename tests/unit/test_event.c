@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The decoder and validator: every kind, every field of DESIGN.md's table,
  * and every way a request can be wrong.

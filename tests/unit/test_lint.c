@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every lint finding, triggered and not triggered. */
 #include <setjmp.h>
 #include <stdarg.h>

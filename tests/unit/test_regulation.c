@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Classification against the dated tables, at and just under every limit. */
 #include <setjmp.h>
 #include <stdarg.h>

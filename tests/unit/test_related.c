@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * 関連する事故の発生傾向: a past incident's figures from its own timeline,
  * the order of the cases, their tags, and the drafted text of the row.

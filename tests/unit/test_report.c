@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The four renderers over the sample incident: text and Markdown byte for
  * byte against golden files, HTML and JSON by their contents; an incident

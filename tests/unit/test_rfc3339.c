@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* RFC 3339 parsing and printing. */
 #include <setjmp.h>
 #include <stdarg.h>

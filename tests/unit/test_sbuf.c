@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The byte buffer: appending, printf, PostgreSQL array literals, and JSON
  * string literals, which must be valid JSON whatever bytes they are given.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Syslog messages as equipment writes them (Cisco IOS and IOS XE, Junos,
  * Linux sudo, Ansible; RFC 5424 with structured data and a BOM) and as it

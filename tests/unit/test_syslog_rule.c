@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The [syslog] section and [syslog.NAME] rules: parsing and every refusal,
  * the shipped rules (conf/syslog-rules.conf) on real-looking Cisco, Junos,

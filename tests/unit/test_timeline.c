@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Timeline reconstruction.  The golden test: the sample incident's events,
  * in any order, give the sample's 措置模様 block byte for byte and its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Japanese calendar, the timeline's short forms, durations, counts, and
  * time zones (a fixed offset and the system's TZif files).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The web view's pure parts: which page a path is (and which it is not),
  * query parameters, escaping, server-sent events, the policy's script hash,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The webhook decoders on recorded payloads (Japanese text, nanosecond
  * times, offsets, truncatedAlerts, optional members missing) and malformed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The times engineers type: every accepted form, every refusal. */
 #include <setjmp.h>
 #include <stdarg.h>
