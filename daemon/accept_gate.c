@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * When a listening socket accepts.  See accept_gate.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * When a listening socket accepts.  Three things stop it: its cap on open
  * connections (paused until one closes), running out of descriptors

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- sochi schema, version 7: the events that the related-incidents lookup
 -- (store/history.h) and the incident's own row (store/incident.h) read of
 -- every incident, found by index instead of by reading all its events.
