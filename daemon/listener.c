@@ -704,7 +704,8 @@ listen_unix(struct sochi_config *cf)
 	 * is neither locked, changed nor removed here.
 	 */
 	if ((fd = sdlisten_take_unix(cf->socket)) != -1) {
-		if (ls_start(&l.unix_l, "unix", (size_t)cf->max_clients_unix,
+		if (ls_start(&l.unix_l, "unix", "max_clients_unix",
+		    (size_t)cf->max_clients_unix,
 		    fd) == -1) {
 			log_warn("listen %s", cf->socket);
 			return -1;
@@ -817,7 +818,8 @@ listen_tcp(struct sochi_config *cf)
 	if ((fd = sdlisten_take(ai->ai_addr, (socklen_t)ai->ai_addrlen,
 	    SOCK_STREAM)) != -1) {
 		evutil_freeaddrinfo(ai);
-		if (ls_start(&l.tcp_l, "tcp", (size_t)cf->max_clients_tcp,
+		if (ls_start(&l.tcp_l, "tcp", "max_clients_tcp",
+		    (size_t)cf->max_clients_tcp,
 		    fd) == -1) {
 			log_warn("listen_tcp %s:%s", host, port);
 			return -1;
