@@ -20,7 +20,19 @@ failed=0
 T=$(mktemp -d)
 installed=0
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
+# The installed sochid the run step started (runuser waits for it, its
+# child; the log's first line is its PID), and the sandbox's PostgreSQL.
+stop_installed() {
+	local pid
+	pid=$(sed -n 's/^started (pid \([0-9]*\))$/\1/p' "$T/sochid.log" 2>/dev/null | head -n 1)
+	[ -n "$pid" ] || return 0
+	as_root kill "$pid" 2>/dev/null || return 0
+	for _ in $(seq 100); do as_root kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	as_root kill -9 "$pid" 2>/dev/null
+}
 cleanup() {
+	stop_installed
+	[ ! -d "$T/sb" ] || SOCHI_SANDBOX_DIR=$T/sb script/sandbox down --purge >/dev/null 2>&1
 	[ $installed = 0 ] || as_root dpkg --purge sochi >/dev/null 2>&1
 	! getent passwd sochi_engineer >/dev/null || as_root userdel sochi_engineer
 	rm -rf "$T"
@@ -133,7 +145,7 @@ if out=$(as_root runuser -u _sochi -- /usr/sbin/sochid -n 2>&1); then
 else
 	bad check-config "sochid -n on the installed /etc/sochi/sochid.conf: $out"
 fi
-expect=$(sochid --help 2>&1 | grep -o 'else [^)]*')
+expect=$(/usr/sbin/sochid --help 2>&1 | grep -o 'else [^)]*')
 [ "$expect" = "else /etc/sochi/sochid.conf" ] || bad paths "sochid's default config: $expect"
 
 # The administrator's steps the postinst prints, then an engineer's: a
@@ -159,22 +171,16 @@ run_installed() {
 	as_root install -d -o _sochi -g _sochi -m 0755 /run/sochi
 	out=$(as_root runuser -u _sochi -- /usr/sbin/sochid --migrate 2>&1) ||
 		{ echo "sochid --migrate: $out"; return 1; }
-	as_root runuser -u _sochi -- /usr/sbin/sochid -f /etc/sochi/sochid.conf \
-		>"$T/sochid.log" 2>&1 </dev/null &
+	# The shell says its PID, then becomes sochid: the PID to stop, known
+	# before sochid says anything.
+	as_root runuser -u _sochi -- sh -c 'echo "started (pid $$)"; exec "$@"' sh \
+		/usr/sbin/sochid -f /etc/sochi/sochid.conf >"$T/sochid.log" 2>&1 </dev/null &
 	spid=$!
 	for _ in $(seq 200); do
 		[ -S /run/sochi/sochid.sock ] && grep -q 'ready (pid' "$T/sochid.log" && break
 		kill -0 "$spid" 2>/dev/null || break
 		sleep 0.1
 	done
-	# runuser waits for sochid, its child; sochid says its own PID.
-	stop_installed() {
-		local pid
-		pid=$(sed -n 's/.*ready (pid \([0-9]*\)).*/\1/p' "$T/sochid.log" | head -n 1)
-		[ -n "$pid" ] && as_root kill "$pid" 2>/dev/null
-		for _ in $(seq 100); do kill -0 "$spid" 2>/dev/null || return 0; sleep 0.1; done
-		as_root kill -9 "$pid" 2>/dev/null
-	}
 	if ! grep -q 'ready (pid' "$T/sochid.log"; then
 		echo "sochid did not start: $(tail -n 5 "$T/sochid.log")"
 		stop_installed
@@ -197,7 +203,7 @@ run_installed() {
 # The engineer's environment: the installed files alone, libpq's defaults
 # (its own name as role).
 clean_env=(env -u SOCHI_CONFIG -u SOCHI_SOCKET -u PGUSER -u PGHOST -u PGPORT
-	-u PGDATABASE -u PGSERVICE HOME=/nonexistent)
+	-u PGDATABASE -u PGSERVICE HOME=/nonexistent PATH=/usr/bin:/bin)
 if out=$(run_installed 2>&1); then
 	step run
 else
