@@ -63,8 +63,8 @@ struct watched {
 	int		 warned_day;	/* YYYYMMDD of the last deadline warning */
 	int64_t		 last_eval;	/* when it was last read, monotonic µs */
 	int		 no_detail_told; /* logged why it gets no 詳報 */
-	int		 failed;	/* the last evaluation failed: read it again */
-	int64_t		 retry_wait;	/* the next backoff after a failure, µs */
+	int64_t		 retry_wait;	/* the next backoff after a failure, µs;
+					   0 unless the last evaluation failed */
 	struct event	*retry;		/* reads it again after that backoff */
 };
 TAILQ_HEAD(watched_list, watched);
@@ -273,7 +273,6 @@ eval_failed(struct watched *w, const char *what, const char *err)
 	log_warnx("drafts: %s: %s: %s; reading it again in %lld s, or when "
 	    "the database is back", w->code, what, err,
 	    (long long)((wait + 999999) / 1000000));
-	w->failed = 1;
 	if (w->retry == NULL && (w->retry = evtimer_new(d.base, retry_cb,
 	    w)) == NULL) {
 		log_warnx("drafts: %s: out of memory: it is read again at the "
@@ -287,9 +286,8 @@ eval_failed(struct watched *w, const char *what, const char *err)
 static void
 eval_ok(struct watched *w)
 {
-	if (w->failed)
+	if (w->retry_wait != 0)
 		log_info("drafts: %s: evaluated again after a failure", w->code);
-	w->failed = 0;
 	w->retry_wait = 0;
 	if (w->retry != NULL)
 		evtimer_del(w->retry);
@@ -729,7 +727,7 @@ on_ready(void *arg)
 	struct watched *w;
 
 	TAILQ_FOREACH(w, &d.all, entry)
-		if (w->failed) {
+		if (w->retry_wait != 0) {
 			if (w->retry != NULL)
 				evtimer_del(w->retry);
 			enqueue(w);

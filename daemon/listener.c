@@ -303,37 +303,39 @@ static void
 req_answer(struct req *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Keeps len bytes of s (len < REQ_ANSWER_MAX) as r's reply; -1 without memory. */
-static int
-req_set(struct req *r, const char *s, size_t len)
-{
-	char *p = r->answer;
-
-	if (len >= sizeof(r->answer) && (p = malloc(len + 1)) == NULL)
-		return -1;
-	free(r->along);
-	r->along = p != r->answer ? p : NULL;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	r->alen = len;
-	r->answered = 1;
-	return 0;
-}
-
+/*
+ * Makes r's reply.  The usual one is formatted straight into r->answer; a
+ * longer one (cut at REQ_ANSWER_MAX) is formatted again into memory of its
+ * own.
+ */
 static void
 req_answer(struct req *r, const char *fmt, ...)
 {
 	static const char oom[] = "{\"ok\":false,\"error\":\"out of memory\"}";
-	char buf[REQ_ANSWER_MAX];
-	va_list ap;
+	va_list ap, aq;
+	size_t len;
 	int n;
 
+	free(r->along);
+	r->along = NULL;
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_copy(aq, ap);
+	n = vsnprintf(r->answer, sizeof(r->answer), fmt, ap);
 	va_end(ap);
-	if (req_set(r, buf, n < 0 ? 0 : (size_t)n >= sizeof(buf) ?
-	    sizeof(buf) - 1 : (size_t)n) == -1)
-		req_set(r, oom, sizeof(oom) - 1);
+	len = n < 0 ? 0 : (size_t)n;
+	if (len >= sizeof(r->answer)) {
+		if (len >= REQ_ANSWER_MAX)
+			len = REQ_ANSWER_MAX - 1;
+		if ((r->along = malloc(len + 1)) != NULL)
+			vsnprintf(r->along, len + 1, fmt, aq);
+		else {
+			memcpy(r->answer, oom, sizeof(oom));
+			len = sizeof(oom) - 1;
+		}
+	}
+	va_end(aq);
+	r->alen = len;
+	r->answered = 1;
 }
 
 /* Answers r with an error: {"ok":false,"error":"...","line":N}. */
