@@ -42,26 +42,33 @@ begin
                 using errcode = 'SC001';
         end if;
     end if;
-    with r as (
-        select u.*, i.id as inc_id
+    -- Each row's id is drawn here, in input order, so that the rows the
+    -- insert stored are joined back by id (a bigint), not by their text
+    -- key; a row that meets a stored key leaves its id unused.
+    with r as materialized (
+        select u.*, i.id as inc_id,
+               case when i.id is not null
+                   then nextval('event_id_seq') end as nid
         from unnest(p_kind, p_incident, p_at, p_src, p_key, p_actor, p_phase,
                     p_text, p_by, p_data, p_own, p_at_given)
              with ordinality as u(kind, incident, at, src, key, actor, phase,
                                   txt, rec_by, data, own, at_given, o)
         left join incident i on i.code = u.incident
+        order by u.o
     ), ins as (
-        insert into event as e (incident_id, source, source_key, kind,
+        insert into event as e (id, incident_id, source, source_key, kind,
                                 occurred_at, actor, phase, text, data,
                                 recorded_by)
-        select r.inc_id, r.src, r.key, r.kind, r.at, r.actor, r.phase, r.txt,
-               coalesce(r.data, '{}'), r.rec_by
-        from r where r.inc_id is not null
-        order by r.o
+        select r.nid, r.inc_id, r.src, r.key, r.kind, r.at, r.actor, r.phase,
+               r.txt, coalesce(r.data, '{}'), r.rec_by
+        from r where r.nid is not null
         on conflict (source, source_key) do nothing
-        returning e.id, e.source, e.source_key
+        returning e.id
     ), a as (
         -- A key stored before this statement answers with its stored id,
-        -- unless the sender's own key names a different event.
+        -- unless the sender's own key names a different event.  The stored
+        -- event is looked up only for a row the insert did not store
+        -- (offset 0 keeps that test a filter on the lookup as a whole).
         select r.o,
                case when r.inc_id is not null and (old.id is null or old.same)
                    then coalesce(ins.id, old.id) end as id,
@@ -72,7 +79,7 @@ begin
                         format('key already used for a different event (id %s)',
                                old.id)
                end as err
-        from r left join ins on ins.source = r.src and ins.source_key = r.key
+        from r left join ins on ins.id = r.nid
         left join lateral (
             select e.id,
                    not r.own
@@ -84,11 +91,14 @@ begin
                        and e.data = coalesce(r.data, '{}')
                        and e.supersedes is null) as same
             from event e
-            where ins.id is null and e.source = r.src and e.source_key = r.key
+            where ins.id is null and r.inc_id is not null
+              and e.source = r.src and e.source_key = r.key
+            offset 0
         ) old on true
+        order by r.o
     )
-    select array_agg(a.o::integer order by a.o), array_agg(a.id order by a.o),
-           array_agg(a.code order by a.o), array_agg(a.err order by a.o),
+    select array_agg(a.o::integer), array_agg(a.id), array_agg(a.code),
+           array_agg(a.err),
            count(*) filter (where a.id is null and a.err is null)
     into v_ord, v_id, v_code, v_err, v_lost
     from a;

@@ -52,3 +52,46 @@ sql "select source_key from event where text = '同じ文'" | while read -r k; d
 	expect_match "a CLI key" "$k" '^cli-[0-9a-f]{32}$'
 done
 pass "the CLI sends every event with a random 128-bit key"
+
+# A key that another transaction stores while the statement waits for it:
+# the statement's snapshot cannot see that row, so the function reads it
+# again and answers its id.  Transaction A stores the key and waits on an
+# advisory lock this test holds; B sends the same key and waits for A; A
+# commits once B is seen waiting.
+plain() { # KEY TEXT: sochi_ingest_plain for one action with the sender's key
+	echo "select id, coalesce(err, '-') from sochi_ingest_plain(
+	    array['action'], array['$inc'], array['2026-11-20T12:00:00+09:00'::timestamptz],
+	    array['race'], array['$1'], array[null::text], array[null::text],
+	    array['$2'], array[null::text], array['{}'::jsonb], array[true],
+	    array[true], false)"
+}
+mkfifo "$T/hold"
+psql -X -q -At <"$T/hold" >/dev/null &
+holder=$!
+exec 7>"$T/hold"
+echo "select pg_advisory_lock(4242);" >&7
+wait_for 10 '[ "$(sql "select count(*) from pg_locks where locktype = '\''advisory'\'' and objid = 4242 and granted")" = 1 ]' ||
+	fail "the test could not take its advisory lock"
+psql -X -q -At -v ON_ERROR_STOP=1 >"$T/race_a" 2>&1 <<SQL &
+begin;
+$(plain r1 "first");
+select pg_advisory_lock(4242);
+commit;
+SQL
+ra=$!
+wait_for 10 '[ "$(sql "select count(*) from pg_locks where locktype = '\''advisory'\'' and objid = 4242 and not granted")" = 1 ]' ||
+	fail "transaction A did not reach its lock: $(cat "$T/race_a")"
+psql -X -q -At -v ON_ERROR_STOP=1 -c "$(plain r1 "first")" >"$T/race_b" 2>&1 &
+rb=$!
+wait_for 10 '[ "$(sql "select count(*) from pg_stat_activity where wait_event = '\''transactionid'\''")" = 1 ]' ||
+	fail "B did not wait for A: $(cat "$T/race_b")"
+echo "select pg_advisory_unlock(4242);" >&7
+exec 7>&-
+wait "$ra" || fail "transaction A: $(cat "$T/race_a")"
+wait "$rb" || fail "B: $(cat "$T/race_b")"
+wait "$holder" || true
+ida=$(sed -n '1s/|.*//p' "$T/race_a")
+expect_match "A's answer" "$(head -1 "$T/race_a")" '^[0-9]+\|-$'
+expect_eq "B's answer: A's id" "$(cat "$T/race_b")" "$ida|-"
+expect_eq "stored once" "$(sql "select count(*) from event where source = 'race' and source_key = 'r1'")" 1
+pass "a key stored by another transaction while the statement waited answers that transaction's id"
