@@ -1,9 +1,11 @@
 -- SPDX-License-Identifier: MIT
 -- The fast path: rows that are stored as they are (lib/event.c,
 -- event_row_plain: actions, impacts, users samples, notices, inquiries,
--- notes and attached alerts that correct nothing), one array per column,
--- in one INSERT ... SELECT ... ON CONFLICT DO NOTHING.  sochid sends the
--- arrays in binary, so nothing is parsed but the data objects.
+-- notes and attached alerts that correct nothing), one array per column.
+-- sochid sends the arrays in binary, so nothing is parsed but the data
+-- objects.  A batch none of whose keys is stored yet (nearly all) goes in
+-- one plain INSERT; otherwise one INSERT ... ON CONFLICT DO NOTHING skips
+-- the stored keys and the rows are matched back to what was stored.
 --
 -- Answers one row per input row, in input order (ord counts from 1): the
 -- new event's id, or for a key already stored the stored event's id, and
@@ -22,6 +24,8 @@ create or replace function sochi_ingest_plain(
 returns table (ord integer, id bigint, code text, err text)
 language plpgsql as $fn$
 declare
+    v_inc   bigint[];	-- each row's incident, null where there is none
+    v_nid   bigint[];	-- each row's new id, drawn in input order
     v_ord   integer[];
     v_id    bigint[];
     v_code  text[];
@@ -31,30 +35,66 @@ declare
     v_msg   text;
     i       integer;
 begin
+    v_inc := array(select x.id
+                   from unnest(p_incident) with ordinality as u(inc, o)
+                   left join incident x on x.code = u.inc
+                   order by u.o);
     if p_atomic then
         select u.o, format('incident: no incident "%s"', u.inc)
         into v_first, v_msg
-        from unnest(p_incident) with ordinality as u(inc, o)
-        where not exists (select 1 from incident i where i.code = u.inc)
+        from unnest(v_inc, p_incident) with ordinality as u(id, inc, o)
+        where u.id is null
         order by u.o limit 1;
         if v_msg is not null then
             raise exception '%', format('event %s: %s', v_first, v_msg)
                 using errcode = 'SC001';
         end if;
     end if;
-    -- Each row's id is drawn here, in input order, so that the rows the
-    -- insert stored are joined back by id (a bigint), not by their text
-    -- key; a row that meets a stored key leaves its id unused.
+    -- Each row's id is drawn here, in input order.  A row that meets a
+    -- stored key leaves its id unused.
+    v_nid := array(select case when x is not null
+                              then nextval('event_id_seq') end
+                   from unnest(v_inc) as x);
+    -- Nearly every batch meets no stored key: one INSERT stores it, its
+    -- columns read straight from the arrays (set-returning functions in the
+    -- select list stream; in FROM they are first copied into a tuplestore),
+    -- and the answers are the ids drawn.  A key already stored raises
+    -- unique_violation, which undoes the insert; the statement after it
+    -- then sorts out which rows are new.
+    begin
+        insert into event (id, incident_id, source, source_key, kind,
+                           occurred_at, actor, phase, text, data, recorded_by)
+        select s.nid, s.inc, s.src, s.key, s.kind, s.at, s.actor, s.phase,
+               s.txt, coalesce(s.data, '{}'), s.rec_by
+        from (select unnest(v_nid) as nid, unnest(v_inc) as inc,
+                     unnest(p_src) as src, unnest(p_key) as key,
+                     unnest(p_kind) as kind, unnest(p_at) as at,
+                     unnest(p_actor) as actor, unnest(p_phase) as phase,
+                     unnest(p_text) as txt, unnest(p_data) as data,
+                     unnest(p_by) as rec_by) s
+        where s.nid is not null;
+        perform pg_notify('sochi_incident', x.code)
+        from incident x
+        where x.id in (select distinct u from unnest(v_inc) as u);
+        return query
+            select u.o::integer, u.nid, u.inc,
+                   case when u.id is null then
+                       format('incident: no incident "%s"', u.inc) end
+            from unnest(v_nid, p_incident, v_inc)
+                 with ordinality as u(nid, inc, id, o);
+        return;
+    exception when unique_violation then
+        null;
+    end;
+    -- Some key is already stored: the insert skips those rows, and the
+    -- rows it stored are joined back by the ids drawn above.
     with r as materialized (
-        select u.*, i.id as inc_id,
-               case when i.id is not null
-                   then nextval('event_id_seq') end as nid
+        select *
         from unnest(p_kind, p_incident, p_at, p_src, p_key, p_actor, p_phase,
-                    p_text, p_by, p_data, p_own, p_at_given)
+                    p_text, p_by, p_data, p_own, p_at_given, v_inc, v_nid)
              with ordinality as u(kind, incident, at, src, key, actor, phase,
-                                  txt, rec_by, data, own, at_given, o)
-        left join incident i on i.code = u.incident
-        order by u.o
+                                  txt, rec_by, data, own, at_given, inc_id,
+                                  nid, o)
     ), ins as (
         insert into event as e (id, incident_id, source, source_key, kind,
                                 occurred_at, actor, phase, text, data,

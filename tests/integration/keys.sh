@@ -55,16 +55,24 @@ pass "the CLI sends every event with a random 128-bit key"
 
 # A key that another transaction stores while the statement waits for it:
 # the statement's snapshot cannot see that row, so the function reads it
-# again and answers its id.  Transaction A stores the key and waits on an
-# advisory lock this test holds; B sends the same key and waits for A; A
-# commits once B is seen waiting.
-plain() { # KEY TEXT: sochi_ingest_plain for one action with the sender's key
+# again and answers its id.  Transaction A stores r1 and waits on an
+# advisory lock this test holds; B sends r0, stored before (so its first,
+# plain INSERT fails and the statement that skips stored keys runs), then
+# r1, and waits for A; A commits once B is seen waiting.
+plain() { # KEY...: sochi_ingest_plain for one action a key, the sender's keys
+	local k keys= kinds= incs= ats= srcs= nulls= texts= datas= trues=
+	for k in "$@"; do
+		keys+=",'$k'" kinds+=",'action'" incs+=",'$inc'" srcs+=",'race'"
+		ats+=",'2026-11-20T12:00:00+09:00'" nulls+=",null" texts+=",'same'"
+		datas+=",'{}'" trues+=",true"
+	done
 	echo "select id, coalesce(err, '-') from sochi_ingest_plain(
-	    array['action'], array['$inc'], array['2026-11-20T12:00:00+09:00'::timestamptz],
-	    array['race'], array['$1'], array[null::text], array[null::text],
-	    array['$2'], array[null::text], array['{}'::jsonb], array[true],
-	    array[true], false)"
+	    array[${kinds#,}], array[${incs#,}], array[${ats#,}]::timestamptz[],
+	    array[${srcs#,}], array[${keys#,}], array[${nulls#,}]::text[],
+	    array[${nulls#,}]::text[], array[${texts#,}], array[${nulls#,}]::text[],
+	    array[${datas#,}]::jsonb[], array[${trues#,}], array[${trues#,}], false)"
 }
+id0=$(sql "$(plain r0)" | sed 's/|.*//')
 mkfifo "$T/hold"
 psql -X -q -At <"$T/hold" >/dev/null &
 holder=$!
@@ -74,14 +82,14 @@ wait_for 10 '[ "$(sql "select count(*) from pg_locks where locktype = '\''adviso
 	fail "the test could not take its advisory lock"
 psql -X -q -At -v ON_ERROR_STOP=1 >"$T/race_a" 2>&1 <<SQL &
 begin;
-$(plain r1 "first");
+$(plain r1);
 select pg_advisory_lock(4242);
 commit;
 SQL
 ra=$!
 wait_for 10 '[ "$(sql "select count(*) from pg_locks where locktype = '\''advisory'\'' and objid = 4242 and not granted")" = 1 ]' ||
 	fail "transaction A did not reach its lock: $(cat "$T/race_a")"
-psql -X -q -At -v ON_ERROR_STOP=1 -c "$(plain r1 "first")" >"$T/race_b" 2>&1 &
+psql -X -q -At -v ON_ERROR_STOP=1 -c "$(plain r0 r1)" >"$T/race_b" 2>&1 &
 rb=$!
 wait_for 10 '[ "$(sql "select count(*) from pg_stat_activity where wait_event = '\''transactionid'\''")" = 1 ]' ||
 	fail "B did not wait for A: $(cat "$T/race_b")"
@@ -92,6 +100,6 @@ wait "$rb" || fail "B: $(cat "$T/race_b")"
 wait "$holder" || true
 ida=$(sed -n '1s/|.*//p' "$T/race_a")
 expect_match "A's answer" "$(head -1 "$T/race_a")" '^[0-9]+\|-$'
-expect_eq "B's answer: A's id" "$(cat "$T/race_b")" "$ida|-"
+expect_eq "B's answers: r0's id, A's id" "$(cat "$T/race_b" | paste -sd' ')" "$id0|- $ida|-"
 expect_eq "stored once" "$(sql "select count(*) from event where source = 'race' and source_key = 'r1'")" 1
 pass "a key stored by another transaction while the statement waited answers that transaction's id"
