@@ -859,10 +859,15 @@ arr_null(struct sbuf *o)
 	return put32(o, 0xffffffffU);
 }
 
-/* A column of strings: text, or jsonb (a version byte before the text). */
+/*
+ * A column of strings: text, or jsonb (a version byte before the text).
+ * With empty_null, the empty object goes as null, which the functions
+ * read as '{}': most events' data is empty, and the server parses every
+ * jsonb value it receives.
+ */
 static int
 arr_strings(struct sbuf *o, const struct wbatch *b, enum event_row_text col,
-    int jsonb)
+    int jsonb, int empty_null)
 {
 	const struct wslot *sl;
 	size_t i;
@@ -871,7 +876,9 @@ arr_strings(struct sbuf *o, const struct wbatch *b, enum event_row_text col,
 	rv = arr_start(o, jsonb ? OID_JSONB : OID_TEXT, b->n);
 	for (i = 0; i < b->n; i++) {
 		sl = &b->slots[i];
-		if (sl->row.len[col] < 0) {
+		if (sl->row.len[col] < 0 || (empty_null &&
+		    sl->row.len[col] == 2 &&
+		    memcmp(b->text.data + sl->row.off[col], "{}", 2) == 0)) {
 			rv |= arr_null(o);
 			continue;
 		}
@@ -954,7 +961,7 @@ batch_params(const struct wbatch *b, const char **params, int *lengths,
 			break;
 		default:
 			rv |= arr_strings(o, b, cols[k], k == P_DATA ||
-			    k == P_OPEN || k == P_IMP);
+			    k == P_OPEN || k == P_IMP, k == P_DATA);
 			break;
 		}
 		params[k] = o->data;
