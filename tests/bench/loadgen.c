@@ -23,6 +23,7 @@
  *
  * Traffic goes only where it is told: a Unix socket or a loopback address.
  */
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -33,7 +34,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -74,6 +74,7 @@ struct lconn {
 	int		 hclose;	/* HTTP: the server closes after it */
 	size_t		 hleft;		/* HTTP: body bytes still to read */
 	int		 done;		/* every answer read, or given up */
+	int		 want_out;	/* a write would block: wait for EPOLLOUT */
 };
 
 static struct {
@@ -589,6 +590,47 @@ write_limit(const struct lconn *c)
 	return lim;
 }
 
+/* Watches c's socket for answers (and for room to write, with out). */
+static void
+watch(int ep, struct lconn *c, long k, int op, int out)
+{
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN | (out ? EPOLLOUT : 0);
+	ev.data.u64 = (uint64_t)k;
+	if (epoll_ctl(ep, op, c->fd, &ev) == -1)
+		die("epoll_ctl failed");
+	c->want_out = out;
+}
+
+/*
+ * Writes c's requests up to the last one allowed now, straight away: most
+ * fit in the socket's buffer, and waiting for EPOLLOUT first would cost a
+ * wakeup per request.  Only a write that would block waits for room.
+ */
+static void
+send_due(int ep, struct lconn *c, long k, int64_t start, int64_t t)
+{
+	size_t lim = write_limit(c), end;
+	ssize_t n;
+
+	if (lim == 0 || (end = c->ends[lim - 1]) <= c->sent)
+		return;
+	n = write(c->fd, c->out.p + c->sent, end - c->sent);
+	if (n > 0) {
+		c->sent += (size_t)n;
+		while (c->nsent < c->nreq && c->ends[c->nsent] <= c->sent) {
+			c->t_sent[c->nsent] = o.rate > 0 ?
+			    start + due_at(k, c->nsent) : t;
+			c->nsent++;
+		}
+	} else if (n == -1 && errno != EAGAIN && errno != EINTR)
+		c->sent = c->out.len;	/* peer gone: read what is left */
+	if (c->sent < end && c->sent < c->out.len && !c->want_out)
+		watch(ep, c, k, EPOLL_CTL_MOD, 1);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -609,7 +651,8 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct lconn *cs;
-	struct pollfd *pfds;
+	struct epoll_event evs[64];
+	int ep = -1;
 	FILE *copy = NULL;
 	int64_t start, elapsed;
 	size_t alive, i;
@@ -672,10 +715,9 @@ main(int argc, char *argv[])
 		die("cannot write --copy-out file");
 
 	cs = calloc((size_t)o.conns, sizeof(*cs));
-	pfds = calloc((size_t)o.conns, sizeof(*pfds));
 	st.lat = calloc((size_t)o.conns * (size_t)(o.events + o.events /
 	    (o.bad_every ? o.bad_every : o.events + 1) + 2), sizeof(*st.lat));
-	if (cs == NULL || pfds == NULL || st.lat == NULL)
+	if (cs == NULL || st.lat == NULL)
 		die("out of memory");
 	for (k = 0; k < o.conns; k++)
 		build(&cs[k], k, copy);
@@ -689,11 +731,17 @@ main(int argc, char *argv[])
 			goto out;
 		}
 
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		die("epoll_create1 failed");
+	for (k = 0; k < o.conns; k++)
+		watch(ep, &cs[k], k, EPOLL_CTL_ADD, 0);
+
 	start = now_us();
 	alive = (size_t)o.conns;
 	while (alive > 0) {
 		int64_t t = now_us(), wake = t + 1000000;
 		struct timespec ts;
+		int nev, e;
 
 		if (t - start > o.timeout * 1000000) {
 			fprintf(stderr, "sochi-loadgen: gave up after %ld s\n",
@@ -702,55 +750,49 @@ main(int argc, char *argv[])
 		}
 		for (k = 0; k < o.conns; k++) {
 			struct lconn *c = &cs[k];
-			size_t lim;
 
+			if (c->done)
+				continue;
 			if (o.rate > 0)
 				while (c->ndue < c->nreq &&
 				    start + due_at(k, c->ndue) <= t)
 					c->ndue++;
-			lim = write_limit(c);
-			pfds[k].fd = c->done ? -1 : c->fd;
-			pfds[k].events = POLLIN;
-			if (lim > 0 && c->ends[lim - 1] > c->sent)
-				pfds[k].events |= POLLOUT;
+			if (!c->want_out)
+				send_due(ep, c, k, start, t);
 			/* Not yet due, though the window has room: wake then. */
-			if (o.rate > 0 && !c->done && c->ndue < c->nreq &&
+			if (o.rate > 0 && c->ndue < c->nreq &&
 			    c->ndue < c->nans + (size_t)o.window &&
 			    start + due_at(k, c->ndue) < wake)
 				wake = start + due_at(k, c->ndue);
 		}
+		if (wake < t)
+			wake = t;
 		ts.tv_sec = (wake - t) / 1000000;
 		ts.tv_nsec = (long)((wake - t) % 1000000) * 1000;
-		if (ppoll(pfds, (nfds_t)o.conns, &ts, NULL) == -1) {
+		nev = epoll_pwait2(ep, evs, (int)(sizeof(evs) / sizeof(evs[0])),
+		    &ts, NULL);
+		if (nev == -1 && errno == ENOSYS)	/* before Linux 5.11 */
+			nev = epoll_wait(ep, evs, (int)(sizeof(evs) /
+			    sizeof(evs[0])), (int)((wake - t + 999) / 1000));
+		if (nev == -1) {
 			if (errno == EINTR)
 				continue;
-			die("poll failed");
+			die("epoll_wait failed");
 		}
 		t = now_us();
-		for (k = 0; k < o.conns; k++) {
-			struct lconn *c = &cs[k];
+		for (e = 0; e < nev; e++) {
+			struct lconn *c;
 			ssize_t n;
 
+			k = (long)evs[e].data.u64;
+			c = &cs[k];
 			if (c->done)
 				continue;
-			if (pfds[k].revents & POLLOUT) {
-				/* Write up to the end of the last request allowed. */
-				size_t end = c->ends[write_limit(c) - 1];
-
-				n = write(c->fd, c->out.p + c->sent, end - c->sent);
-				if (n > 0) {
-					c->sent += (size_t)n;
-					while (c->nsent < c->nreq &&
-					    c->ends[c->nsent] <= c->sent) {
-						c->t_sent[c->nsent] = o.rate > 0 ?
-						    start + due_at(k, c->nsent) : t;
-						c->nsent++;
-					}
-				} else if (n == -1 && errno != EAGAIN &&
-				    errno != EINTR)
-					c->sent = c->out.len;	/* peer gone: read what is left */
+			if ((evs[e].events & EPOLLOUT) && c->want_out) {
+				watch(ep, c, k, EPOLL_CTL_MOD, 0);
+				send_due(ep, c, k, start, t);
 			}
-			if (pfds[k].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (evs[e].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 				n = read(c->fd, c->in + c->inlen,
 				    sizeof(c->in) - c->inlen);
 				if (n == -1 && (errno == EAGAIN || errno == EINTR))
@@ -760,8 +802,10 @@ main(int argc, char *argv[])
 					if (o.http && c->nsent == c->nans &&
 					    c->sent == (c->nans > 0 ?
 					    c->ends[c->nans - 1] : 0) &&
-					    c->nans < c->nreq && http_redial(c) == 0)
+					    c->nans < c->nreq && http_redial(c) == 0) {
+						watch(ep, c, k, EPOLL_CTL_ADD, 0);
 						continue;
+					}
 					c->done = 1;
 					alive--;
 					continue;
@@ -776,10 +820,13 @@ main(int argc, char *argv[])
 					alive--;
 					continue;
 				} else if (c->hclose && c->hstate == H_HEAD &&
-				    c->nans < c->nreq && http_redial(c) == -1) {
-					c->done = 1;
-					alive--;
-					continue;
+				    c->nans < c->nreq) {
+					if (http_redial(c) == -1) {
+						c->done = 1;
+						alive--;
+						continue;
+					}
+					watch(ep, c, k, EPOLL_CTL_ADD, 0);
 				}
 				if (c->nans == c->nreq) {
 					c->done = 1;
@@ -812,7 +859,8 @@ out:
 	for (i = 0; i < (size_t)o.conns; i++)
 		lconn_free(&cs[i]);
 	free(st.lat);
-	free(pfds);
+	if (ep != -1)
+		close(ep);
 	free(cs);
 	return rc;
 }
