@@ -34,9 +34,19 @@
 
 /*
  * An incident is read at most once per EVAL_PAUSE: a stream of events to a
- * large incident costs one reading per pause, not one per batch.
+ * large incident costs one reading per pause, not one per batch.  A reading
+ * that took longer waits EVAL_SHARE times its own length before the next
+ * starts, so that re-reading one huge incident takes at most a third of a
+ * core (and of the database's) from the ingest process beside it.
  */
 #define EVAL_PAUSE	(500 * 1000)
+#define EVAL_SHARE	2
+/*
+ * The drafter is the daemon's background work: it runs at this much lower
+ * a CPU priority (nice), so that the ingest process is served first when
+ * both want a core.
+ */
+#define DRAFTER_NICE	5
 /* A request of the drafter's may take this long (reading a huge incident). */
 #define DRAFTER_TIMEOUT_MIN	(120 * 1000000LL)
 /*
@@ -62,6 +72,7 @@ struct watched {
 	struct event	*defer;		/* reads it again once the pause is over */
 	int		 warned_day;	/* YYYYMMDD of the last deadline warning */
 	int64_t		 last_eval;	/* when it was last read, monotonic µs */
+	int64_t		 pause;		/* from then to the next reading, µs */
 	int		 no_detail_told; /* logged why it gets no 詳報 */
 	int64_t		 retry_wait;	/* the next backoff after a failure, µs;
 					   0 unless the last evaluation failed */
@@ -222,7 +233,8 @@ touch(const char *code)
 		return;
 	if ((w = watched_get(code)) == NULL || w->queued)
 		return;
-	wait = w->last_eval + EVAL_PAUSE - db_conn_now();
+	wait = w->last_eval + (w->pause > EVAL_PAUSE ? w->pause : EVAL_PAUSE) -
+	    db_conn_now();
 	if (w->last_eval != 0 && wait > 0) {
 		if (w->defer == NULL)
 			w->defer = evtimer_new(d.base, defer_cb, w);
@@ -539,6 +551,7 @@ evaluate(struct job *j)
 static void
 job_end(struct job *j, const char *what, const char *err)
 {
+	j->w->pause = (1 + EVAL_SHARE) * (db_conn_now() - j->w->last_eval);
 	if (what != NULL)
 		eval_failed(j->w, what, err);
 	store_history_free(&j->hist);
@@ -821,6 +834,10 @@ drafter_main(const char *conf_path, int debug)
 	if (conffile_zone(d.cf.timezone, &d.zone, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	signal(SIGPIPE, SIG_IGN);
+	errno = 0;
+	if (nice(DRAFTER_NICE) == -1 && errno != 0)
+		log_warnx("cannot lower the drafter's CPU priority: %s",
+		    strerror(errno));
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	if (*d.cf.drafts.spool_dir != '\0')
