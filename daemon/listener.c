@@ -105,6 +105,8 @@ struct conn {
 	int		 skipping;	/* discarding the rest of an oversize line */
 	int		 close_after;	/* close once this answer is written */
 	int		 eof;		/* the peer has finished sending */
+	TAILQ_ENTRY(conn) fentry;	/* in flushq, while flush_queued */
+	int		 flush_queued;	/* has answers to write this turn */
 };
 TAILQ_HEAD(conn_list, conn);
 
@@ -116,6 +118,8 @@ static struct {
 	char		*unix_path;	/* the socket's path, unlinked at exit */
 	int		 lock_fd;	/* holds <socket>.lock: one sochid per path */
 	struct event	*ev_sweep;	/* auth and idle deadlines, each second */
+	struct event	*ev_flush;	/* writes flushq, once answers are made */
+	struct conn_list flushq;	/* connections with answers to write */
 	struct conn_list conns;		/* every connection not yet freed */
 	size_t		 nconns;	/* open connections */
 	struct req_list	 free_reqs;	/* recycled requests */
@@ -247,6 +251,10 @@ conn_close(struct conn *c)
 	if (c->state == CONN_CLOSED)
 		return;
 	conn_set_state(c, CONN_CLOSED);
+	if (c->flush_queued) {
+		TAILQ_REMOVE(&l.flushq, c, fentry);
+		c->flush_queued = 0;
+	}
 	if (c->bev != NULL) {
 		bufferevent_free(c->bev);
 		c->bev = NULL;
@@ -268,12 +276,18 @@ conn_close(struct conn *c)
 		conn_free(c);
 }
 
-/* Writes the answers at the head of the FIFO that are ready. */
+/*
+ * Writes the answers at the head of the FIFO that are ready: into the
+ * connection's output, which flush_cb writes to the socket once the
+ * answers of this turn of the loop are all made (one write for all the
+ * answers a batch gives a connection).
+ */
 static void
 conn_flush(struct conn *c)
 {
 	struct evbuffer *out;
 	struct req *r;
+	int added = 0;
 
 	if (c->state == CONN_CLOSED)
 		return;
@@ -285,6 +299,57 @@ conn_flush(struct conn *c)
 		TAILQ_REMOVE(&c->reqs, r, entry);
 		c->npending--;
 		req_put(r);
+		added = 1;
+	}
+	if (added && !c->flush_queued) {
+		TAILQ_INSERT_TAIL(&l.flushq, c, fentry);
+		c->flush_queued = 1;
+		event_active(l.ev_flush, EV_TIMEOUT, 0);
+	}
+}
+
+static void	conn_write_cb(struct bufferevent *, void *);
+
+/*
+ * Writes c's output to its socket now.  The bufferevent's own writing
+ * (EV_WRITE) is off while the output is empty: it would wait for the
+ * socket to say it has room, which it nearly always has, at the cost of
+ * two epoll_ctl calls a turn.  Output the socket cannot take yet is left
+ * to it, and so is a failed write, which it then reports.
+ */
+static void
+conn_write_now(struct conn *c)
+{
+	struct evbuffer *out;
+	evutil_socket_t fd;
+
+	if (c->state == CONN_CLOSED || c->bev == NULL ||
+	    (bufferevent_get_enabled(c->bev) & EV_WRITE))
+		return;
+	out = bufferevent_get_output(c->bev);
+	fd = bufferevent_getfd(c->bev);
+	/* A bufferevent keeps its output's front frozen but while it writes. */
+	evbuffer_unfreeze(out, 1);
+	while (evbuffer_get_length(out) > 0)
+		if (evbuffer_write(out, fd) <= 0)
+			break;
+	evbuffer_freeze(out, 1);
+	if (evbuffer_get_length(out) > 0) {
+		bufferevent_enable(c->bev, EV_WRITE);
+		return;
+	}
+	conn_write_cb(c->bev, c);	/* may close and free c */
+}
+
+static void
+flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c;
+
+	while ((c = TAILQ_FIRST(&l.flushq)) != NULL) {
+		TAILQ_REMOVE(&l.flushq, c, fentry);
+		c->flush_queued = 0;
+		conn_write_now(c);
 	}
 }
 
@@ -539,6 +604,9 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 
+	/* Written out: back to writing straight away (conn_write_now). */
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		bufferevent_disable(bev, EV_WRITE);
 	conn_maybe_resume(c);
 	if (c->state != CONN_CLOSED)
 		conn_maybe_finish(c);
@@ -633,6 +701,7 @@ accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	/* The write callback runs once output drains to half the limit. */
 	bufferevent_setwatermark(bev, EV_WRITE, CONN_OUT_HIGH / 2, 0);
 	bufferevent_enable(bev, EV_READ);
+	bufferevent_disable(bev, EV_WRITE);	/* see conn_write_now() */
 	accept_gate_count(&ls->gate, ls->nconns);
 }
 
@@ -871,9 +940,11 @@ listener_init(struct event_base *base, struct sochi_config *cf)
 	l.cf = cf;
 	l.lock_fd = -1;
 	TAILQ_INIT(&l.conns);
+	TAILQ_INIT(&l.flushq);
 	TAILQ_INIT(&l.free_reqs);
 	db_writer_on_room(budget_room_cb);
 	if ((l.ev_sweep = event_new(base, -1, EV_PERSIST, sweep_cb, NULL)) ==
+	    NULL || (l.ev_flush = event_new(base, -1, 0, flush_cb, NULL)) ==
 	    NULL)
 		return -1;
 	event_add(l.ev_sweep, &(struct timeval){ 1, 0 });
@@ -939,14 +1010,21 @@ listener_free(void)
 	ls_stop(&l.tcp_l);
 	if (l.ev_sweep != NULL)
 		event_free(l.ev_sweep);
+	if (l.ev_flush != NULL)
+		event_free(l.ev_flush);
 	/*
 	 * Connections still here when the loop ended: a second signal, or a
 	 * drain that gave up waiting for the database.  The writer, freed
-	 * before this, has answered every request they had in it.
+	 * before this, has answered every request they had in it; what the
+	 * socket takes at once of the answers made is written.
 	 */
 	while ((c = TAILQ_FIRST(&l.conns)) != NULL) {
-		if (c->bev != NULL)
+		if (c->bev != NULL) {
+			evbuffer_unfreeze(bufferevent_get_output(c->bev), 1);
+			(void)evbuffer_write(bufferevent_get_output(c->bev),
+			    bufferevent_getfd(c->bev));
 			bufferevent_free(c->bev);
+		}
 		while ((r = TAILQ_FIRST(&c->reqs)) != NULL) {
 			TAILQ_REMOVE(&c->reqs, r, entry);
 			free(r);
