@@ -36,11 +36,14 @@
  * An incident is read at most once per EVAL_PAUSE: a stream of events to a
  * large incident costs one reading per pause, not one per batch.  A reading
  * that took longer waits EVAL_SHARE times its own length before the next
- * starts, so that re-reading one huge incident takes at most a third of a
- * core (and of the database's) from the ingest process beside it.
+ * starts (up to EVAL_PAUSE_MAX), so that re-reading one huge incident takes
+ * at most a third of a core (and of the database's) from the ingest
+ * process beside it.  notify_command's children inherit the lower
+ * priority below.
  */
 #define EVAL_PAUSE	(500 * 1000)
 #define EVAL_SHARE	2
+#define EVAL_PAUSE_MAX	(30 * 1000000LL)
 /*
  * The drafter is the daemon's background work: it runs at this much lower
  * a CPU priority (nice), so that the ingest process is served first when
@@ -239,8 +242,9 @@ touch(const char *code)
 		if (w->defer == NULL)
 			w->defer = evtimer_new(d.base, defer_cb, w);
 		if (w->defer != NULL && !evtimer_pending(w->defer, NULL))
-			event_add(w->defer, &(struct timeval){ 0,
-			    (suseconds_t)wait });
+			event_add(w->defer, &(struct timeval){
+			    (time_t)(wait / 1000000),
+			    (suseconds_t)(wait % 1000000) });
 		return;
 	}
 	enqueue(w);
@@ -552,6 +556,8 @@ static void
 job_end(struct job *j, const char *what, const char *err)
 {
 	j->w->pause = (1 + EVAL_SHARE) * (db_conn_now() - j->w->last_eval);
+	if (j->w->pause > EVAL_PAUSE_MAX)
+		j->w->pause = EVAL_PAUSE_MAX;
 	if (what != NULL)
 		eval_failed(j->w, what, err);
 	store_history_free(&j->hist);

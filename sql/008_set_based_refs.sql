@@ -13,7 +13,10 @@
 -- work once: they lock each incident and corrected event referred to
 -- FOR KEY SHARE, as a foreign key does, and check that none is missing;
 -- deleting an incident or an event, or changing its id, is refused while
--- an event refers to it.  Written to be run again harmlessly.
+-- an event refers to it (outside READ COMMITTED, any such delete is refused
+-- as a serialization failure: the check cannot see events committed after
+-- the transaction's snapshot), and so is truncating incident.  Written to
+-- be run again harmlessly.
 alter table event drop constraint if exists event_incident_id_fkey;
 alter table event drop constraint if exists event_supersedes_fkey;
 drop trigger if exists event_refs_insert on event;
@@ -21,6 +24,7 @@ drop trigger if exists event_refs_update on event;
 drop trigger if exists event_refs_delete on event;
 drop trigger if exists incident_refs_update on incident;
 drop trigger if exists incident_refs_delete on incident;
+drop trigger if exists incident_refs_truncate on incident;
 create trigger event_refs_insert after insert on event
     referencing new table as sochi_new
     for each statement execute function sochi_event_refs();
@@ -35,4 +39,6 @@ create trigger incident_refs_update after update on incident
     for each statement execute function sochi_event_refs();
 create trigger incident_refs_delete after delete on incident
     referencing old table as sochi_old
+    for each statement execute function sochi_event_refs();
+create trigger incident_refs_truncate before truncate on incident
     for each statement execute function sochi_event_refs();

@@ -7,9 +7,10 @@
 -- rows referred to are locked FOR KEY SHARE until the transaction ends, so
 -- a concurrent delete waits for the new reference and then sees it.
 --
--- One function for the five triggers of migration 008: after INSERT and
+-- One function for the six triggers of migration 008: after INSERT and
 -- UPDATE on event (the new rows as sochi_new), after DELETE and UPDATE on
--- incident and on event (the old rows as sochi_old).  It runs as the
+-- incident and on event (the old rows as sochi_old), before TRUNCATE on
+-- incident.  It runs as the
 -- role whose statement fired it, like the other functions (a function
 -- with its own search_path, as SECURITY DEFINER would need, cost a
 -- quarter of the alert path's speed), so a role other than sochid's that
@@ -23,6 +24,15 @@ declare
     v_id  bigint;
     v_sup bigint;
 begin
+    -- TRUNCATE incident (a foreign key refused it too) while events refer.
+    if TG_OP = 'TRUNCATE' then
+        if exists (select 1 from event e where e.incident_id is not null) then
+            raise exception 'cannot truncate table "incident": events refer to it'
+                using errcode = 'foreign_key_violation',
+                      hint = 'Truncate event first, or in the same statement after it.';
+        end if;
+        return null;
+    end if;
     if TG_TABLE_NAME = 'event' and TG_OP in ('INSERT', 'UPDATE') then
         -- One statement (a statement of one row is common: it is the
         -- check's whole cost there): lock what is referred to, then name
@@ -68,6 +78,30 @@ begin
             where not exists (select 1 from event x where x.id = o.id)
               and exists (select 1 from event e where e.supersedes = o.id)
             limit 1;
+        end if;
+        -- A foreign key's check would also see, through a snapshot of its
+        -- own, an event committed after this transaction's snapshot was
+        -- taken; this one cannot, so outside READ COMMITTED (where every
+        -- statement has a new snapshot and the insert's lock makes this
+        -- delete wait) an id gone is refused as a serialization failure.
+        if not found and current_setting('transaction_isolation') <> 'read committed' then
+            if TG_TABLE_NAME = 'incident' then
+                select o.id into v_id from sochi_old o
+                where not exists (select 1 from incident x where x.id = o.id)
+                limit 1;
+            else
+                select o.id into v_id from sochi_old o
+                where not exists (select 1 from event x where x.id = o.id)
+                limit 1;
+            end if;
+            if found then
+                raise exception 'update or delete on table "%" can be checked against the events referring to it only at READ COMMITTED',
+                        TG_TABLE_NAME
+                    using errcode = 'serialization_failure',
+                          detail = format('Key (id)=(%s).', v_id),
+                          hint = 'Run it again at READ COMMITTED.';
+            end if;
+            found := false;
         end if;
         if found then
             raise exception 'update or delete on table "%" violates the reference to it from table "event"',

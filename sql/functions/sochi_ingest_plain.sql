@@ -135,10 +135,10 @@ begin
               and e.source = r.src and e.source_key = r.key
             offset 0
         ) old on true
-        order by r.o
     )
-    select array_agg(a.o::integer), array_agg(a.id), array_agg(a.code),
-           array_agg(a.err),
+    select array_agg(a.o::integer order by a.o),
+           array_agg(a.id order by a.o), array_agg(a.code order by a.o),
+           array_agg(a.err order by a.o),
            count(*) filter (where a.id is null and a.err is null)
     into v_ord, v_id, v_code, v_err, v_lost
     from a;

@@ -807,6 +807,8 @@ main(int argc, char *argv[])
 						continue;
 					}
 					c->done = 1;
+					/* Finished: its socket may stay readable (closed). */
+					(void)epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
 					alive--;
 					continue;
 				}
@@ -817,12 +819,16 @@ main(int argc, char *argv[])
 					fprintf(stderr, "sochi-loadgen: connection "
 					    "%ld: not an HTTP answer\n", k);
 					c->done = 1;
+					/* Finished: its socket may stay readable (closed). */
+					(void)epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
 					alive--;
 					continue;
 				} else if (c->hclose && c->hstate == H_HEAD &&
 				    c->nans < c->nreq) {
 					if (http_redial(c) == -1) {
 						c->done = 1;
+						/* Finished: its socket may stay readable (closed). */
+						(void)epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
 						alive--;
 						continue;
 					}
@@ -830,6 +836,8 @@ main(int argc, char *argv[])
 				}
 				if (c->nans == c->nreq) {
 					c->done = 1;
+					/* Finished: its socket may stay readable (closed). */
+					(void)epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
 					alive--;
 				}
 			}

@@ -5,7 +5,8 @@
 # while the connection stayed, its read cut by the backend being killed
 # and the reconnections refused for a while — is read again (after a backoff while the connection stays, at once when
 # it is back), and its draft appears within a bounded time once the
-# database lets it.
+# database lets it.  After a long reading, the next waits three times its
+# length and then comes.
 . "$(dirname "$0")/lib.sh"
 sb_up
 # Every session of sochid's role gives up waiting for a lock after 1 s:
@@ -85,3 +86,25 @@ p=$(drafter_pid)
 [ -n "$p" ] && [ "$p" != "$old" ] || fail "the drafter's backend: '$p', before '$old'"
 pass "a read cut, the reconnections refused for a while: the draft comes once the database lets it"
 sql "alter role current_user reset lock_timeout"
+
+# 3. A long reading (the events locked for a while, as a huge incident's
+# reading is long) makes the next one wait three times as long from its
+# start: the recovery that comes meanwhile is drafted when that pause ends,
+# seconds later, not never (the pause's timer once had its seconds written
+# as microseconds, and libevent then waited for nothing else).
+c=$("$SOCHI" open 長い読み込み --category 5)
+"$SOCHI" impact start x 全断 --users 40000 --at -3h -i "$c" >/dev/null
+wait_for 30 '[ "$(drafts "$c" sokuho)" = 1 ]' || fail "no 速報 of $c"
+PGAPPNAME=test-locker psql -X -q -At -c "lock table event in access exclusive mode; select pg_sleep(4)" >/dev/null 2>&1 &
+locker=$!
+extra_pids+=("$locker")
+wait_for 30 '[ "$(sql "select count(*) from pg_locks l join pg_stat_activity a using (pid) where a.application_name = '"'"'test-locker'"'"' and l.relation = '"'"'event'"'"'::regclass and l.granted")" = 1 ]' ||
+	fail "the lock on event was not taken"
+sql "select pg_notify('sochi_incident', '$c')" >/dev/null
+wait_for 30 '[ "$(sql "select count(*) from pg_stat_activity where application_name = '"'"'sochid drafter'"'"' and wait_event_type = '"'"'Lock'"'"'")" = 1 ]' ||
+	fail "the drafter did not wait to read $c"
+wait "$locker" || fail "the lock on event"
+"$SOCHI" impact recover x --at -1h -i "$c" >/dev/null
+wait_for 30 '[ "$(drafts "$c" recovery)" = 1 ]' ||
+	fail "no 詳報 of $c within 30 s of a long reading: $(tail -n 5 "$log")"
+pass "after a long reading the next waits its pause, and then comes"

@@ -44,6 +44,14 @@ if id nobody >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
 	pass "local users' keys are their own: nobody's key does not answer root's event"
 fi
 
+# One key twice in one send (one batch, as a rule): one event, one id.
+out=$(ndjson "$(act twice "twice")" "$(act twice "twice")")
+expect_eq "two answers" "$(wc -l <<<"$out")" 2
+expect_match "the first" "$(sed -n 1p <<<"$out")" '^\{"ok":true,"id":[0-9]+'
+expect_eq "the same id twice" "$(sed -n 2p <<<"$out" | sed 's/"id":\([0-9]*\).*/\1/')" "$(sed -n 1p <<<"$out" | sed 's/"id":\([0-9]*\).*/\1/')"
+expect_eq "stored once" "$(sql "select count(*) from event where source_key = 'twice'")" 1
+pass "a key twice in one batch is one event"
+
 # The CLI's keys: random, 128 bits, one per event.
 "$SOCHI" log -i "$inc" --at -1m 同じ文 >/dev/null
 "$SOCHI" log -i "$inc" --at -1m 同じ文 >/dev/null

@@ -6,7 +6,10 @@
 # one bad row refuses the whole statement; neither an incident nor an
 # event is deleted, nor its id changed, while an event refers to it; a
 # delete waits for a transaction that has just referred to the row, and is
-# then refused.  Errors are 23503, as a foreign key's.
+# then refused, and an insert waits for a delete of its incident and is
+# then refused; outside READ COMMITTED a delete is refused as a
+# serialization failure; incident is not truncated while events refer to
+# it.  Errors are 23503, as a foreign key's.
 . "$(dirname "$0")/lib.sh"
 sb_up
 
@@ -74,6 +77,42 @@ expect_eq "the delete fails" "$rc" 1
 expect_match "once A has committed, for A's event" "$(cat "$T/b.out")" 'is still referenced from table "event"'
 expect_eq "the incident is kept" "$(sql "select count(*) from incident where id = $race")" 1
 pass "a delete waits for the transaction that referred to the incident, then is refused"
+
+# An insert waits for a delete of its incident that is not yet committed,
+# and is then refused.
+sql "insert into incident (code, title, opened_at) values ('REFS-GONE', 'gone', now())"
+gone=$(sql "select id from incident where code = 'REFS-GONE'")
+mkfifo "$T/d"
+psql -X -q -At -v ON_ERROR_STOP=1 <"$T/d" >"$T/d.out" 2>&1 &
+dpid=$!
+exec 8>"$T/d"
+printf 'begin;
+delete from incident where id = %s;
+select 1;
+' "$gone" >&8
+wait_for 10 '[ "$(cat "$T/d.out")" = 1 ]' || fail "the delete did not run: $(cat "$T/d.out")"
+psql -X -q -At -v VERBOSITY=sqlstate -c "$ins $(ev "$gone" null g1)" >"$T/i.out" 2>&1 &
+ipid=$!
+wait_for 10 '[ "$(sql "select count(*) from pg_stat_activity where wait_event_type = '\''Lock'\'' and query like '\''insert into event%'\''")" = 1 ]' ||
+	fail "the insert did not wait for the delete"
+printf 'commit;
+' >&8
+exec 8>&-
+wait "$dpid" || fail "the delete: $(cat "$T/d.out")"
+rc=0; wait "$ipid" || rc=$?
+expect_eq "the insert fails" "$rc" 1
+expect_match "with 23503, once the delete has committed" "$(cat "$T/i.out")" '23503'
+expect_eq "nothing stored" "$(sql "select count(*) from event where source = 'refs' and source_key = 'g1'")" 0
+pass "an insert waits for a delete of its incident, then is refused"
+
+# Outside READ COMMITTED the check cannot see events committed after the
+# transaction's snapshot: any delete of an incident is refused there.
+sql "insert into incident (code, title, opened_at) values ('REFS-RR', 'rr', now())"
+expect_eq "a delete at REPEATABLE READ" "$(state "begin isolation level repeatable read; delete from incident where code = 'REFS-RR'; commit")" 40001
+expect_eq "the same at READ COMMITTED" "$(state "delete from incident where code = 'REFS-RR'")" ok
+expect_eq "truncating incident" "$(state "truncate incident cascade")" 23503
+expect_eq "incidents kept" "$(sql "select count(*) from incident where id = $iid")" 1
+pass "outside READ COMMITTED a delete is refused as a serialization failure; truncating incident is refused"
 
 # The migration again changes nothing.
 psql -X -q -v ON_ERROR_STOP=1 -f "$top_srcdir/sql/008_set_based_refs.sql" || fail "sql/008 again"
