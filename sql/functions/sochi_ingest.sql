@@ -54,6 +54,13 @@ begin
                     p_phase[j:i - 1], p_text[j:i - 1], p_by[j:i - 1],
                     p_data[j:i - 1], p_own[j:i - 1], p_at_given[j:i - 1],
                     false) loop
+                -- All or none: a plain row refused (a key already used for
+                -- another event) refuses the batch too.
+                if p_atomic and p.err is not null then
+                    raise exception '%', format('event %s: %s', j + p.ord - 1,
+                                                p.err)
+                        using errcode = 'SC001';
+                end if;
                 ord := j + p.ord - 1;
                 id := p.id;
                 code := p.code;

@@ -61,6 +61,19 @@ expect_match "unknown incident named" "$(cat "$T/body")" 'no incident \\"9999-99
 expect_eq "nothing of either array stored" "$(sql "select count(*) from event where source_key like 'atomic-%'")" 0
 pass "an array with one refused event stores nothing"
 
+# The same when the array holds an incident operation (stored row by row)
+# and an action whose key names another stored event: the operation is
+# undone too.
+A='"at":"2026-11-20T12:00:00+09:00"'
+printf '{"kind":"action","incident":"%s",%s,"text":"first","key":"mix-1"}' "$inc" "$A" >"$T/one.json"
+expect_eq "the first event" "$(post "$T/one.json")" 200
+printf '[{"kind":"incident","op":"update","incident":"%s","title":"changed",%s},{"kind":"action","incident":"%s",%s,"text":"other","key":"mix-1"}]' \
+	"$inc" "$A" "$inc" "$A" >"$T/b.json"
+expect_eq "a mixed array, a key used for another event" "$(post "$T/b.json")" 400
+expect_match "the refused member named" "$(cat "$T/body")" 'event 2: key already used for a different event'
+expect_eq "no title changed" "$(sql "select count(*) from incident where code = '$inc' and title = 'changed'")" 0
+pass "a mixed array with one refused event stores nothing either"
+
 printf '{"kind":"action","incident":"%s","at":"2026-11-20T12:00:00+09:00","text":"x"}' "$inc" >"$T/one.json"
 code=$(curl -sS -o /dev/null -w '%{http_code}' --data-binary "@$T/one.json" "$SOCHI_HTTP/v1/events")
 expect_eq "no token" "$code" 401
